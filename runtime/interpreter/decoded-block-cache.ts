@@ -1,0 +1,95 @@
+/**
+ * Decoded basic blocks, keyed by the physical address of their first byte and the code size they were
+ * decoded for, so the interpreter never decodes the same unchanged bytes twice. A block never spans a
+ * page: an instruction that crosses a page boundary is decoded on every execution (its second page
+ * may map elsewhere under another CR3), and ends its block.
+ *
+ * Writes to guest RAM that hit a page holding decoded blocks (the MMU routes such stores through its
+ * slow path because the page is marked as code) drop exactly the blocks whose bytes were written.
+ */
+import type { Instruction } from "../../translator/isa/types.js";
+import type { Semantic } from "../../translator/semantics/builder.js";
+
+export interface DecodedBlock {
+  /** Physical address of the first byte. */
+  readonly physical: number;
+  /** One past the last byte (same page). */
+  readonly physicalEnd: number;
+  readonly instructions: readonly Instruction[];
+  /** The semantic function of each instruction (undefined: raises #UD). */
+  readonly semantics: readonly (Semantic | undefined)[];
+  /** Executions so far (heat for the translator's tiering). */
+  executions: number;
+  /** False once a write invalidated it (a running block checks this after each store). */
+  valid: boolean;
+}
+
+export class DecodedBlockCache {
+  private readonly blocks = new Map<number, DecodedBlock>();
+  private readonly byPage = new Map<number, DecodedBlock[]>();
+
+  constructor(
+    /** Called the first time a page gets a block: the MMU must route writes to it through the slow path. */
+    private readonly onFirstBlockInPage: (physicalPage: number) => void,
+    private readonly onLastBlockInPage: (physicalPage: number) => void,
+  ) {}
+
+  static key(physical: number, code16: boolean): number {
+    return physical * 2 + (code16 ? 1 : 0);
+  }
+
+  get(physical: number, code16: boolean): DecodedBlock | undefined {
+    return this.blocks.get(DecodedBlockCache.key(physical, code16));
+  }
+
+  add(block: DecodedBlock, code16: boolean): void {
+    this.blocks.set(DecodedBlockCache.key(block.physical, code16), block);
+    const page = block.physical >>> 12;
+    let list = this.byPage.get(page);
+    if (list === undefined) {
+      list = [];
+      this.byPage.set(page, list);
+      this.onFirstBlockInPage(page);
+    }
+    list.push(block);
+  }
+
+  /** Drop every block overlapping [physical, physical + length). Returns how many were dropped. */
+  invalidate(physical: number, length: number): number {
+    let dropped = 0;
+    const end = physical + length;
+    for (let page = physical >>> 12; page <= (end - 1) >>> 12; page++) {
+      const list = this.byPage.get(page);
+      if (list === undefined) continue;
+      const kept: DecodedBlock[] = [];
+      for (const block of list) {
+        if (block.physical < end && block.physicalEnd > physical) {
+          block.valid = false;
+          this.blocks.delete(DecodedBlockCache.key(block.physical, false));
+          this.blocks.delete(DecodedBlockCache.key(block.physical, true));
+          dropped++;
+        } else {
+          kept.push(block);
+        }
+      }
+      if (kept.length === 0) {
+        this.byPage.delete(page);
+        this.onLastBlockInPage(page);
+      } else if (kept.length !== list.length) {
+        this.byPage.set(page, kept);
+      }
+    }
+    return dropped;
+  }
+
+  clear(): void {
+    for (const page of this.byPage.keys()) this.onLastBlockInPage(page);
+    for (const block of this.blocks.values()) block.valid = false;
+    this.blocks.clear();
+    this.byPage.clear();
+  }
+
+  get size(): number {
+    return this.blocks.size;
+  }
+}

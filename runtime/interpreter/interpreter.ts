@@ -1,0 +1,171 @@
+/**
+ * The interpreter tier: fetch a decoded block for CS:EIP (decoding it once), run each instruction's
+ * one semantic function through the ImmediateBuilder, and deliver faults precisely.
+ */
+import type { Instruction } from "../../translator/isa/types.js";
+import { DecodeFailure } from "../../translator/isa/types.js";
+import { decode } from "../../translator/decoder/decode.js";
+import { semanticKey } from "../../translator/isa/opcodes.js";
+import { SEMANTICS } from "../../translator/semantics/index.js";
+import type { Semantic } from "../../translator/semantics/builder.js";
+import type { Cpu } from "../cpu.js";
+import { Access } from "../mmu/access.js";
+import { CpuFault, Vector } from "../exceptions/fault.js";
+import { ExitReason, PAGE_SIZE, RAM_BASE, Seg, SegmentField, SEGMENT_SIZE, State } from "../state/layout.js";
+import { ImmediateBuilder } from "./immediate-builder.js";
+import { DecodedBlockCache, type DecodedBlock } from "./decoded-block-cache.js";
+
+/** Longest straight run of instructions in one decoded block. */
+const MAX_BLOCK_INSTRUCTIONS = 64;
+const MAX_INSTRUCTION_LENGTH = 15;
+
+const CS_BASE = (State.segments + Seg.CS * SEGMENT_SIZE + SegmentField.base) >> 2;
+const CS_LIMIT = (State.segments + Seg.CS * SEGMENT_SIZE + SegmentField.limit) >> 2;
+const CS_ACCESS = (State.segments + Seg.CS * SEGMENT_SIZE + SegmentField.access) >> 2;
+const SS_ACCESS = (State.segments + Seg.SS * SEGMENT_SIZE + SegmentField.access) >> 2;
+const ACCESS_BIG = 0x4000;
+
+/** What the run loop does with an exception. */
+export interface ExceptionPolicy {
+  /** Deliver through the IVT/IDT (normal), or stop the run and report it (conformance). */
+  deliver(cpu: Cpu, fault: CpuFault): void;
+}
+
+export interface InterpreterStatistics {
+  blocksDecoded: number;
+  instructionsDecoded: number;
+  blocksInvalidated: number;
+}
+
+export class Interpreter {
+  readonly builder: ImmediateBuilder;
+  readonly blocks: DecodedBlockCache;
+  readonly statistics: InterpreterStatistics = { blocksDecoded: 0, instructionsDecoded: 0, blocksInvalidated: 0 };
+  private readonly fetchBuffer = new Uint8Array(MAX_INSTRUCTION_LENGTH * 2);
+
+  constructor(
+    private readonly cpu: Cpu,
+    private readonly exceptions: ExceptionPolicy,
+    markCodePage: (physicalPage: number) => void,
+    unmarkCodePage: (physicalPage: number) => void,
+  ) {
+    this.builder = new ImmediateBuilder(cpu);
+    this.blocks = new DecodedBlockCache(markCodePage, unmarkCodePage);
+    cpu.codeWriteListeners.push((physical, length) => {
+      this.statistics.blocksInvalidated += this.blocks.invalidate(physical, length);
+    });
+  }
+
+  /**
+   * Execute up to `budget` instructions (block granular: a block started is finished unless it ends
+   * early). Returns the number executed. Stops early when State.stopRequest is set.
+   */
+  run(budget: number): number {
+    const cpu = this.cpu;
+    const i32 = cpu.i32;
+    const builder = this.builder;
+    let executed = 0;
+    while (executed < budget && i32[State.stopRequest >> 2] === 0) {
+      let eip = i32[State.eip >> 2]! >>> 0;
+      try {
+        const code16 = (i32[CS_ACCESS]! & ACCESS_BIG) === 0;
+        const block = this.blockAt(eip, code16);
+        const instructions = block.instructions;
+        const semantics = block.semantics;
+        const stack16 = (i32[SS_ACCESS]! & ACCESS_BIG) === 0;
+        const protectedMode = (i32[State.cr0 >> 2]! & 1) !== 0;
+        const limit = i32[CS_LIMIT]! >>> 0;
+        block.executions++;
+        for (let n = 0; n < instructions.length; n++) {
+          const instruction = instructions[n]!;
+          if (eip + instruction.length - 1 > limit) throw new CpuFault(Vector.GP, 0);
+          builder.begin(instruction, eip, code16, stack16, protectedMode);
+          const semantic = semantics[n];
+          if (semantic === undefined) throw new CpuFault(Vector.UD);
+          semantic(builder, instruction);
+          executed++;
+          if (builder.transferred || !block.valid || i32[State.stopRequest >> 2] !== 0) break;
+          eip = i32[State.eip >> 2]! >>> 0;
+        }
+      } catch (error) {
+        if (!(error instanceof CpuFault)) throw error;
+        // Precise fault: EIP back to the faulting instruction; semantics wrote nothing before the check.
+        i32[State.eip >> 2] = eip;
+        this.exceptions.deliver(cpu, error);
+        // A delivery counts against the budget, so a fault that repeats forever cannot hang the loop.
+        executed++;
+      }
+    }
+    return executed;
+  }
+
+  /** The decoded block at CS:eip, decoding it on first use. Faults like an instruction fetch. */
+  private blockAt(eip: number, code16: boolean): DecodedBlock {
+    const cpu = this.cpu;
+    const linear = (cpu.i32[CS_BASE]! + eip) | 0;
+    const host = cpu.mmu.translate(linear, Access.Fetch);
+    const physical = host - RAM_BASE;
+    const cached = this.blocks.get(physical, code16);
+    if (cached !== undefined) return cached;
+    return this.decodeBlock(linear, physical, host, code16);
+  }
+
+  private decodeBlock(linear: number, physical: number, host: number, code16: boolean): DecodedBlock {
+    const cpu = this.cpu;
+    const pageEnd = host - (host & (PAGE_SIZE - 1)) + PAGE_SIZE;
+    const instructions: Instruction[] = [];
+    const semantics: (Semantic | undefined)[] = [];
+    let at = host;
+    let cacheable = true;
+    while (instructions.length < MAX_BLOCK_INSTRUCTIONS) {
+      let result = decode(cpu.u8, at, pageEnd, code16 ? 16 : 32);
+      if (result === DecodeFailure.Truncated) {
+        // The instruction runs into the next page: fetch its bytes through the MMU (may #PF there).
+        if (instructions.length > 0) break;
+        result = this.decodeAcrossPage(linear + (at - host), code16);
+        cacheable = false;
+      }
+      if (typeof result === "number") {
+        if (instructions.length > 0) break; // the fault belongs to the next block
+        throw decodeFault(result);
+      }
+      instructions.push(result);
+      semantics.push(SEMANTICS[semanticKey(result.row)]);
+      at += result.length;
+      this.statistics.instructionsDecoded++;
+      if (result.row.endsBlock || result.row.callout || at >= pageEnd || !cacheable) break;
+    }
+    const block: DecodedBlock = {
+      physical,
+      physicalEnd: physical + Math.min(at, pageEnd) - host,
+      instructions,
+      semantics,
+      executions: 0,
+      valid: true,
+    };
+    this.statistics.blocksDecoded++;
+    if (cacheable) this.blocks.add(block, code16);
+    return block;
+  }
+
+  private decodeAcrossPage(linear: number, code16: boolean): Instruction | DecodeFailure {
+    const mmu = this.cpu.mmu;
+    const buffer = this.fetchBuffer;
+    // Fetch byte by byte so that only pages the instruction really reaches can fault.
+    let available = 0;
+    for (;;) {
+      const result = decode(buffer, 0, available, code16 ? 16 : 32);
+      if (result !== DecodeFailure.Truncated || available === MAX_INSTRUCTION_LENGTH) {
+        return result === DecodeFailure.Truncated ? DecodeFailure.TooLong : result;
+      }
+      buffer[available] = mmu.read8((linear + available) | 0);
+      available++;
+    }
+  }
+}
+
+function decodeFault(failure: DecodeFailure): CpuFault {
+  return failure === DecodeFailure.TooLong ? new CpuFault(Vector.GP, 0) : new CpuFault(Vector.UD);
+}
+
+export { ExitReason };
