@@ -20,7 +20,7 @@ import {
   flagFromRecord,
   flagsFromRecord,
 } from "../../translator/semantics/flags.js";
-import { HELPERS, type HelperName } from "../../translator/semantics/helpers.js";
+import { HELPERS, type HelperInfo, type HelperName } from "../../translator/semantics/helpers.js";
 import { State, Seg } from "../state/layout.js";
 import type { Cpu } from "../cpu.js";
 import { CpuFault, Vector } from "../exceptions/fault.js";
@@ -262,7 +262,7 @@ export class ImmediateBuilder implements Builder<number> {
   helper(name: HelperName, ...args: number[]): number {
     const fn = helperTable[name];
     if (fn === undefined) throw new CpuFault(Vector.UD);
-    if (HELPERS[name].endsBlock) this.transferred = true;
+    if ((HELPERS[name] as HelperInfo).endsBlock) this.transferred = true;
     return fn(this.cpu, ...args) | 0;
   }
 }

@@ -106,7 +106,7 @@ function oneByteMap(): string[] {
     "8E /r | MOV | Sw,Ew | segment | key=MOV_TO_SREG end",
     "8F /0 | POP | Ev | stack",
     "90 | NOP | | misc",
-    "91+r | XCHG | Zv,eAX | move",
+    ...[1, 2, 3, 4, 5, 6, 7].map((r) => `${hex2(0x90 + r)} | XCHG | Zv,eAX | move`),
     "98 | CBW | | convert",
     "99 | CWD | | convert",
     "9A | CALLF | Ap | control | end",
