@@ -46,6 +46,8 @@ export interface Builder<V> {
   clz(a: V): V;
   ctz(a: V): V;
   popcnt(a: V): V;
+  /** Unsigned remainder; the divisor is never zero (callers guarantee it). */
+  remU(a: V, b: V): V;
 
   // ---- comparisons: 1 or 0 ----
   eq(a: V, b: V): V;
@@ -86,6 +88,8 @@ export interface Builder<V> {
   setReg(size: Size, n: number, value: V): void;
   /** Offset of the current instruction in CS (EIP at its start). */
   instructionPointer(): V;
+  /** The visible selector of segment register `seg` (0..5). */
+  segmentSelector(seg: number): V;
   /** EIP of the next instruction (current + length), wrapped to 16 bits with a 16-bit code segment. */
   nextInstructionPointer(): V;
 

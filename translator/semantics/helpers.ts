@@ -35,8 +35,8 @@ export const HELPERS = {
 
   // -- segments and descriptors (runtime/helpers/segments.ts) --
   loadSegment: { arity: 2, endsBlock: true },
-  lar: { arity: 1 },
-  lsl: { arity: 1 },
+  lar: { arity: 3 },
+  lsl: { arity: 3 },
   verr: { arity: 1 },
   verw: { arity: 1 },
 
@@ -65,7 +65,7 @@ export const HELPERS = {
   sldt: { arity: 0 },
   ltr: { arity: 1 },
   str: { arity: 0 },
-  invlpg: { arity: 1, endsBlock: true },
+  invlpg: { arity: 2, endsBlock: true },
   wbinvd: { arity: 0 },
   writeEflags: { arity: 2, endsBlock: true },
 } as const satisfies Record<string, HelperInfo>;
