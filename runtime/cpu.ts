@@ -103,6 +103,9 @@ export class Cpu {
     if (physical < 0 || physical + length > this.ramSize) throw new RangeError("physical range outside RAM");
     return this.u8.slice(RAM_BASE + physical, RAM_BASE + physical + length);
   }
+  isCodePage(physicalPage: number): boolean {
+    return this.mmu.isCodePage(physicalPage);
+  }
   notifyCodeWrite(physical: number, length: number): void {
     for (const listener of this.codeWriteListeners) listener(physical, length);
   }

@@ -36,7 +36,6 @@ const LAZY_SRC1 = State.lazySrc1 >> 2;
 const LAZY_SRC2 = State.lazySrc2 >> 2;
 
 type HelperFunction = (cpu: Cpu, ...args: number[]) => number;
-const helperTable = HELPER_IMPLEMENTATIONS as unknown as Record<string, HelperFunction | undefined>;
 
 export class ImmediateBuilder implements Builder<number> {
   private readonly i32: Int32Array;
@@ -91,6 +90,7 @@ export class ImmediateBuilder implements Builder<number> {
     v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
     return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
   }
+  remU(a: number, b: number): number { return ((a >>> 0) % (b >>> 0)) | 0; }
   eq(a: number, b: number): number { return (a | 0) === (b | 0) ? 1 : 0; }
   ne(a: number, b: number): number { return (a | 0) !== (b | 0) ? 1 : 0; }
   ltU(a: number, b: number): number { return a >>> 0 < b >>> 0 ? 1 : 0; }
@@ -159,6 +159,7 @@ export class ImmediateBuilder implements Builder<number> {
     else i32[n - 4] = (i32[n - 4]! & ~0xff00) | ((value & 0xff) << 8);
   }
   instructionPointer(): number { return this.currentEip; }
+  segmentSelector(seg: number): number { return this.i32[(State.segments >> 2) + seg * 4]! & 0xffff; }
   nextInstructionPointer(): number {
     const next = this.currentEip + this.currentLength;
     return this.code16 ? next & 0xffff : next | 0;
@@ -260,7 +261,8 @@ export class ImmediateBuilder implements Builder<number> {
     throw new CpuFault(vector, errorCode ?? -1);
   }
   helper(name: HelperName, ...args: number[]): number {
-    const fn = helperTable[name];
+    // Looked up at call time: the helper modules import this one (an import cycle at load time).
+    const fn = (HELPER_IMPLEMENTATIONS as Record<string, HelperFunction | undefined>)[name];
     if (fn === undefined) throw new CpuFault(Vector.UD);
     if ((HELPERS[name] as HelperInfo).endsBlock) this.transferred = true;
     return fn(this.cpu, ...args) | 0;

@@ -26,6 +26,8 @@ export interface LinearMemory {
   flushAll(): void;
   /** Forget non-global translations (a CR3 write). */
   flushNonGlobal(): void;
+  /** True if the physical page holds decoded or translated code (stores into it must notify). */
+  isCodePage(physicalPage: number): boolean;
   /** Forget the translation of one page (INVLPG). */
   invalidatePage(linear: number): void;
 }

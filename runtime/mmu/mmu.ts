@@ -210,6 +210,10 @@ export class Mmu implements LinearMemory {
   }
 
   // ---- code pages (self-modifying code) ----
+  isCodePage(physicalPage: number): boolean {
+    return this.codePages[physicalPage] === 1;
+  }
+
   markCode(physicalPage: number): void {
     if (physicalPage >= this.codePages.length || this.codePages[physicalPage] !== 0) return;
     this.codePages[physicalPage] = 1;
