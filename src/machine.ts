@@ -8,6 +8,8 @@ import { Interpreter, type ExceptionPolicy } from "../runtime/interpreter/interp
 import { CpuFault } from "../runtime/exceptions/fault.js";
 import { deliverException } from "../runtime/exceptions/deliver.js";
 import { ExitReason, State } from "../runtime/state/layout.js";
+import { Uart16550 } from "../runtime/devices/uart16550.js";
+import { attachDebugExit } from "../runtime/devices/debug-exit.js";
 
 export type StopReason =
   | "debug-exit"
@@ -41,6 +43,8 @@ export interface MachineOptions extends CpuOptions {
   stopOnException?: boolean;
   /** Instructions per time slice between device/interrupt checks. */
   sliceInstructions?: number;
+  /** Receives every byte the guest writes to COM1 (default: collected in `serialOutput`). */
+  onSerialOutput?: (byte: number) => void;
 }
 
 const EXIT_REASONS: Record<number, StopReason> = {
@@ -57,6 +61,10 @@ export class Machine {
   readonly cpu: Cpu;
   readonly mmu: Mmu;
   readonly interpreter: Interpreter;
+  /** COM1 (0x3F8). */
+  readonly serial: Uart16550;
+  /** What the guest wrote to COM1, when no onSerialOutput callback was given. */
+  readonly serialOutput: number[] = [];
   private readonly sliceInstructions: number;
   /** Called between time slices: devices advance and raise interrupts here. */
   readonly sliceListeners: ((machine: Machine) => void)[] = [];
@@ -73,6 +81,14 @@ export class Machine {
       (page) => this.mmu.unmarkCode(page),
     );
     this.sliceInstructions = options.sliceInstructions ?? 100_000;
+    this.serial = new Uart16550(options.onSerialOutput ?? ((byte) => this.serialOutput.push(byte)));
+    this.serial.attach(this.cpu.io);
+    attachDebugExit(this.cpu);
+  }
+
+  /** COM1 output collected so far, as text. */
+  serialText(): string {
+    return Buffer.from(this.serialOutput).toString("latin1");
   }
 
   /** Run the guest until it exits, halts for good, faults fatally or the budget runs out. */
