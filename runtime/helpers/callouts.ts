@@ -21,6 +21,12 @@ function requireCpl0(cpu: Cpu): void {
   if (cpu.protectedMode && (cpu.cpl !== 0 || (cpu.field(State.eflags) & Flag.VM) !== 0)) throw new CpuFault(Vector.GP, 0);
 }
 
+/** The privilege check of LMSW, LGDT, LIDT, LLDT, LTR, made before their operand is read (SDM Vol.2). */
+export function requirePrivilege(cpu: Cpu): number {
+  requireCpl0(cpu);
+  return 0;
+}
+
 // ---- identification and time ----
 
 /** CPUID feature bits (EDX of leaf 1): exactly what this VMM implements. */
@@ -203,13 +209,15 @@ function debugRegisterIndex(cpu: Cpu, n: number): number {
 
 export function writeDebugRegister(cpu: Cpu, n: number, value: number): number {
   requireCpl0(cpu);
-  cpu.setField(State.dr + 4 * debugRegisterIndex(cpu, n), value);
+  const index = debugRegisterIndex(cpu, n);
+  cpu.setField(State.dr + 4 * index, value);
   return 0;
 }
 
 export function readDebugRegister(cpu: Cpu, n: number): number {
   requireCpl0(cpu);
-  return cpu.field(State.dr + 4 * debugRegisterIndex(cpu, n));
+  const index = debugRegisterIndex(cpu, n);
+  return cpu.field(State.dr + 4 * index);
 }
 
 export function clts(cpu: Cpu): number {

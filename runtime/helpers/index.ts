@@ -22,6 +22,7 @@ export const HELPER_IMPLEMENTATIONS = {
   movs, stos, lods, cmps, scas, ins, outs,
   farJump, farCall, farReturn, interruptReturn, softwareInterrupt,
   loadSegment, lar, lsl, verr, verw,
+  requirePrivilege: callouts.requirePrivilege,
   cpuid: callouts.cpuid,
   rdtsc: callouts.rdtsc,
   rdmsr: callouts.rdmsr,

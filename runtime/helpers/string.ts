@@ -187,6 +187,18 @@ export function lods(cpu: Cpu, size: number, addressSize: number, seg: number, r
 function compare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number]): void {
   const b = flagsOf(cpu);
   const mask = c.size === 32 ? -1 : c.size === 16 ? 0xffff : 0xff;
+  // A fault in the middle of REPE/REPNE CMPS/SCAS leaves EFLAGS as they were before the instruction
+  // (observed on Intel hardware by the conformance vectors; registers reflect the completed elements).
+  const saved = repeat !== 0 ? b.getEflags() : 0;
+  try {
+    repeatCompare(cpu, c, repeat, operands, b, mask);
+  } catch (error) {
+    if (repeat !== 0) b.setFlagBits(ARITHMETIC, saved);
+    throw error;
+  }
+}
+
+function repeatCompare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number], b: ImmediateBuilder, mask: number): void {
   repeatLoop(cpu, c, repeat, () => {
     const [x, y] = operands();
     const result = (x - y) & mask;

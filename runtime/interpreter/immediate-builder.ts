@@ -176,9 +176,10 @@ export class ImmediateBuilder implements Builder<number> {
     this.eaValue = ea;
     return ea;
   }
-  load(size: Size, segment: number, offset: number): number {
-    const linear = segmentLinear(this.cpu, segment, offset, size >> 3, false);
+  load(size: Size, segment: number, offset: number, forWrite?: boolean): number {
+    const linear = segmentLinear(this.cpu, segment, offset, size >> 3, forWrite === true);
     const mmu = this.cpu.mmu;
+    if (forWrite) mmu.probeWrite(linear, size >> 3);
     return size === 32 ? mmu.read32(linear) : size === 16 ? mmu.read16(linear) : mmu.read8(linear);
   }
   store(size: Size, segment: number, offset: number, value: number): void {

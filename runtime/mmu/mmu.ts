@@ -113,9 +113,11 @@ export class Mmu implements LinearMemory {
   probeWrite(linear: number, bytes: number, supervisor?: boolean): void {
     const user = this.user(supervisor);
     const last = (linear + bytes - 1) | 0;
-    for (let page = linear >>> 12; ; page = (page + 1) & 0xfffff) {
+    // The first page is checked at `linear` itself so that a fault reports the accessed address in CR2.
+    this.translatePage(linear, true, user);
+    for (let page = linear >>> 12; page !== last >>> 12; ) {
+      page = (page + 1) & 0xfffff;
       this.translatePage((page << 12) | 0, true, user);
-      if (page === last >>> 12) break;
     }
   }
 

@@ -8,8 +8,7 @@ import { Seg, State } from "./layout.js";
 /** Access rights (descriptor bytes 5..6 as LAR >> 8). */
 export const ACCESS_FLAT_CODE32 = 0xc09b; // G, D, P, DPL 0, code execute/read, accessed
 export const ACCESS_FLAT_DATA32 = 0xc093; // G, B, P, DPL 0, data read/write, accessed
-const ACCESS_REAL_DATA = 0x0093;
-const ACCESS_REAL_CODE = 0x009b;
+export const ACCESS_REAL_DATA = 0x0093;
 
 /** Where enterFlatProtectedMode puts its GDT (null, code 0x08, data 0x10): below the 1 MiB hole. */
 export const BOOT_GDT_ADDRESS = 0x800;
@@ -26,7 +25,9 @@ export function resetCpu(cpu: Cpu): void {
     cpu.setSegmentField(seg, "selector", seg === Seg.CS ? 0xf000 : 0);
     cpu.setSegmentField(seg, "base", seg === Seg.CS ? 0xffff0000 | 0 : 0);
     cpu.setSegmentField(seg, "limit", 0xffff);
-    cpu.setSegmentField(seg, "access", seg === Seg.CS ? ACCESS_REAL_CODE : ACCESS_REAL_DATA);
+    // Real mode ignores segment types: every segment, CS included, is present read/write data after
+    // reset (SDM Vol.3 Table 9-1), so stores through a CS override work.
+    cpu.setSegmentField(seg, "access", ACCESS_REAL_DATA);
   }
   cpu.eip = 0xfff0;
   cpu.setField(State.eflags, 2);

@@ -60,7 +60,7 @@ export function setupMachine(code: number[] | Uint8Array, setup: SnippetSetup = 
       cpu.setSegmentField(seg, "selector", 0);
       cpu.setSegmentField(seg, "base", 0);
       cpu.setSegmentField(seg, "limit", 0xffff);
-      cpu.setSegmentField(seg, "access", seg === Seg.CS ? 0x9b : REAL_DATA);
+      cpu.setSegmentField(seg, "access", REAL_DATA);
     } else {
       const dpl = cpl << 5;
       cpu.setSegmentField(seg, "selector", (seg === Seg.CS ? 0x08 : 0x10) | cpl);

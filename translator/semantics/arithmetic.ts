@@ -4,7 +4,7 @@
  */
 import type { Builder, Semantic, Size } from "./builder.js";
 import { Flag, FlagOp } from "./flags.js";
-import { operandSize, readOperand, writeOperand } from "./operands.js";
+import { operandSize, readOperand, readOperandForUpdate, writeOperand } from "./operands.js";
 import { OperandKind, type Instruction } from "../isa/types.js";
 import { Reg } from "../../runtime/state/layout.js";
 
@@ -16,7 +16,7 @@ type Binary = <V>(b: Builder<V>, x: V, y: V, size: Size) => V;
 function binary(compute: Binary, op: FlagOp, write: boolean, useCarry = false): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
-    const x = readOperand(b, i, 0);
+    const x = write ? readOperandForUpdate(b, i, 0) : readOperand(b, i, 0);
     const y = b.zext(size, readOperand(b, i, 1));
     const carry = useCarry ? b.getFlag(Flag.CF) : undefined;
     let result = compute(b, x, y, size);
@@ -30,7 +30,7 @@ function binary(compute: Binary, op: FlagOp, write: boolean, useCarry = false): 
 function logic(compute: Binary, write: boolean): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
-    const x = readOperand(b, i, 0);
+    const x = write ? readOperandForUpdate(b, i, 0) : readOperand(b, i, 0);
     const y = readOperand(b, i, 1);
     const result = b.zext(size, compute(b, x, y, size));
     if (write) writeOperand(b, i, 0, result);
@@ -44,7 +44,7 @@ const sub: Binary = (b, x, y) => b.sub(x, y);
 function incDec(op: FlagOp): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
-    const x = readOperand(b, i, 0);
+    const x = readOperandForUpdate(b, i, 0);
     const one = b.constant(1);
     const result = b.zext(size, op === FlagOp.Add ? b.add(x, one) : b.sub(x, one));
     writeOperand(b, i, 0, result);
@@ -85,12 +85,12 @@ export const arithmeticSemantics = {
 
   NOT: (b, i) => {
     const size = operandSize(i, 0);
-    writeOperand(b, i, 0, b.zext(size, b.not(readOperand(b, i, 0))));
+    writeOperand(b, i, 0, b.zext(size, b.not(readOperandForUpdate(b, i, 0))));
   },
 
   NEG: (b, i) => {
     const size = operandSize(i, 0);
-    const x = readOperand(b, i, 0);
+    const x = readOperandForUpdate(b, i, 0);
     const zero = b.constant(0);
     const result = b.zext(size, b.sub(zero, x));
     writeOperand(b, i, 0, result);
@@ -99,7 +99,7 @@ export const arithmeticSemantics = {
 
   XADD: (b, i) => {
     const size = operandSize(i, 0);
-    const destination = readOperand(b, i, 0);
+    const destination = readOperandForUpdate(b, i, 0);
     const source = readOperand(b, i, 1);
     const sum = b.zext(size, b.add(destination, source));
     // The memory destination is written first; then the source register gets the old value.
@@ -112,7 +112,7 @@ export const arithmeticSemantics = {
 
   CMPXCHG: (b, i) => {
     const size = operandSize(i, 0);
-    const destination = readOperand(b, i, 0);
+    const destination = readOperandForUpdate(b, i, 0);
     const accumulator = b.getReg(size, Reg.EAX);
     const equal = b.eq(accumulator, destination);
     // The destination is always written (with itself on failure), so a read-only page faults either

@@ -5,7 +5,7 @@
  */
 import type { Builder, Semantic, Size } from "./builder.js";
 import { Flag } from "./flags.js";
-import { operandSize, readOperand, writeOperand } from "./operands.js";
+import { operandSize, readOperand, readOperandForUpdate, writeOperand } from "./operands.js";
 import { OperandKind, type Instruction } from "../isa/types.js";
 
 type BitUpdate = <V>(b: Builder<V>, value: V, mask: V) => V | undefined;
@@ -13,6 +13,7 @@ type BitUpdate = <V>(b: Builder<V>, value: V, mask: V) => V | undefined;
 function bitTest(update: BitUpdate): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
+    const updates = i.mnemonic !== "BT";
     const offsetOperand = i.operands[1]!;
     const offset = readOperand(b, i, 1);
     const bit = b.and(offset, b.constant(size - 1));
@@ -24,10 +25,10 @@ function bitTest(update: BitUpdate): Semantic {
       const step = b.shl(b.sar(signed, b.constant(size === 16 ? 4 : 5)), b.constant(size === 16 ? 1 : 2));
       let address = b.add(b.effectiveAddress(i), step);
       if (i.addressSize === 16) address = b.zext(16, address);
-      value = b.load(size as Size, i.segment, address);
+      value = b.load(size as Size, i.segment, address, updates);
       store = (v) => b.store(size as Size, i.segment, address, v);
     } else {
-      value = readOperand(b, i, 0);
+      value = updates ? readOperandForUpdate(b, i, 0) : readOperand(b, i, 0);
       store = (v) => writeOperand(b, i, 0, v);
     }
     const carry = b.and(b.shr(value, bit), b.constant(1));

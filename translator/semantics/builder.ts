@@ -96,8 +96,11 @@ export interface Builder<V> {
   // ---- memory (segment-relative; segmentation, paging and SMC handled inside) ----
   /** The instruction's effective address (offset within its segment), computed once per instruction. */
   effectiveAddress(i: Instruction): V;
-  /** Load `size` bits at segment:offset. */
-  load(size: Size, segment: number, offset: V): V;
+  /**
+   * Load `size` bits at segment:offset. `forWrite`: the operand will be written back (a read-modify-
+   * write): the access is checked for writing already, as the processor does (a #PF reports W=1).
+   */
+  load(size: Size, segment: number, offset: V, forWrite?: boolean): V;
   /** Store the low `size` bits of value at segment:offset. */
   store(size: Size, segment: number, offset: V, value: V): void;
   /** Check that `bytes` bytes at segment:offset are writable (fault now if not); writes nothing. */

@@ -69,8 +69,11 @@ export const flagAndDecimalSemantics = {
   },
   AAD: (b, i) => {
     const base = i.immediate & 0xff;
-    const al = b.zext(8, b.add(b.getReg(8, 0), b.mul(b.getReg(8, AH), b.constant(base))));
+    const low = b.getReg(8, 0);
+    const product = b.zext(8, b.mul(b.getReg(8, AH), b.constant(base)));
+    const al = b.zext(8, b.add(low, product));
     b.setReg(16, Reg.EAX, al);
-    b.setFlags(FlagOp.Logic, 8, al, al, al, SZP | Flag.OF | Flag.AF | Flag.CF);
+    // OF, AF and CF are undefined; processors leave those of the byte addition AL + AH*imm8.
+    b.setFlags(FlagOp.Add, 8, al, low, product, SZP | Flag.OF | Flag.AF | Flag.CF);
   },
 } satisfies Record<string, Semantic>;

@@ -41,6 +41,8 @@ export const HELPERS = {
   verw: { arity: 1 },
 
   // -- VMM callouts for privileged and sensitive instructions (runtime/helpers/callouts.ts) --
+  /** #GP(0) unless CPL 0: privileged instructions check this before touching their operands. */
+  requirePrivilege: { arity: 0 },
   cpuid: { arity: 0 },
   rdtsc: { arity: 0 },
   rdmsr: { arity: 0 },

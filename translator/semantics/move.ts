@@ -3,7 +3,7 @@
  * CWD/CDQ, MOV to/from segment registers, LDS/LES/LFS/LGS/LSS).
  */
 import type { Builder, Semantic, Size } from "./builder.js";
-import { operandSize, readOperand, writeOperand } from "./operands.js";
+import { operandSize, readOperand, readOperandForUpdate, writeOperand } from "./operands.js";
 import { OperandKind, type Instruction } from "../isa/types.js";
 import { Reg, Seg } from "../../runtime/state/layout.js";
 import { Vector } from "../../runtime/exceptions/fault.js";
@@ -26,7 +26,7 @@ export const moveSemantics = {
   MOVZX: (b, i) => writeOperand(b, i, 0, readOperand(b, i, 1)),
   MOVSX: (b, i) => writeOperand(b, i, 0, b.zext(operandSize(i, 0), b.sext(operandSize(i, 1), readOperand(b, i, 1)))),
   XCHG: (b, i) => {
-    const first = readOperand(b, i, 0);
+    const first = readOperandForUpdate(b, i, 0);
     const second = readOperand(b, i, 1);
     writeOperand(b, i, 0, second); // the memory operand (if any) is operand 0: written first
     writeOperand(b, i, 1, first);

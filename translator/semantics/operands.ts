@@ -16,12 +16,17 @@ export function readOperand<V>(b: Builder<V>, i: Instruction, n: number): V {
   return readOperandOf(b, i, op);
 }
 
-export function readOperandOf<V>(b: Builder<V>, i: Instruction, op: Operand): V {
+/** Value of operand `n` that the instruction will write back (read-modify-write: checked for writing). */
+export function readOperandForUpdate<V>(b: Builder<V>, i: Instruction, n: number): V {
+  return readOperandOf(b, i, i.operands[n]!, true);
+}
+
+export function readOperandOf<V>(b: Builder<V>, i: Instruction, op: Operand, forWrite = false): V {
   switch (op.kind) {
     case OperandKind.Reg:
       return b.getReg(op.size as Size, op.reg);
     case OperandKind.Mem:
-      return b.load(op.size as Size, i.segment, b.effectiveAddress(i));
+      return b.load(op.size as Size, i.segment, b.effectiveAddress(i), forWrite);
     case OperandKind.Imm:
     case OperandKind.Rel:
       return b.constant(op.value);

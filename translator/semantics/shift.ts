@@ -5,7 +5,7 @@
  */
 import type { Builder, Semantic, Size } from "./builder.js";
 import { Flag, FlagOp } from "./flags.js";
-import { operandSize, readOperand, writeOperand } from "./operands.js";
+import { operandSize, readOperand, readOperandForUpdate, writeOperand } from "./operands.js";
 import { OperandKind, type Instruction } from "../isa/types.js";
 
 const SZAP = Flag.SF | Flag.ZF | Flag.AF | Flag.PF;
@@ -33,7 +33,7 @@ function shift(op: FlagOp.Shl | FlagOp.Shr | FlagOp.Sar): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
     const count = maskedCount(b, i, 1);
-    const x = readOperand(b, i, 0);
+    const x = readOperandForUpdate(b, i, 0);
     whenCount(b, count, () => {
       const shifted =
         op === FlagOp.Shl ? b.shl(x, count.value) : op === FlagOp.Shr ? b.shr(x, count.value) : b.sar(b.sext(size, x), count.value);
@@ -48,7 +48,7 @@ function rotate(left: boolean): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
     const count = maskedCount(b, i, 1);
-    const x = readOperand(b, i, 0);
+    const x = readOperandForUpdate(b, i, 0);
     whenCount(b, count, () => {
       let result: V;
       if (size === 32) {
@@ -71,7 +71,7 @@ function rotateThroughCarry(left: boolean): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
     const masked = maskedCount(b, i, 1);
-    const x = readOperand(b, i, 0);
+    const x = readOperandForUpdate(b, i, 0);
     // Effective count: modulo size + 1 for byte and word operands (SDM Vol.2 RCL).
     const c = size === 32 ? masked.value : b.remU(masked.value, b.constant(size + 1));
     const constant = masked.constant === undefined ? undefined : size === 32 ? masked.constant : masked.constant % (size + 1);
@@ -103,7 +103,7 @@ function doubleShift(left: boolean): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const size = operandSize(i, 0);
     const count = maskedCount(b, i, 2);
-    const destination = readOperand(b, i, 0);
+    const destination = readOperandForUpdate(b, i, 0);
     const source = readOperand(b, i, 1);
     whenCount(b, count, () => {
       const c = count.value;
@@ -114,15 +114,30 @@ function doubleShift(left: boolean): Semantic {
         result = left ? b.or(b.shl(destination, c), b.shr(b.shr(source, back), b.constant(0))) : b.or(b.shr(destination, c), b.shl(source, back));
         carry = left ? b.and(b.shr(destination, back), b.constant(1)) : b.and(b.shr(destination, b.sub(c, b.constant(1))), b.constant(1));
       } else {
-        // 16-bit: shift the 32-bit concatenation; counts above 16 give undefined results (SDM).
-        const joined = left ? b.or(b.shl(destination, b.constant(16)), source) : b.or(b.shl(source, b.constant(16)), destination);
+        // 16-bit: shift the 48-bit concatenation destination:source:destination. Counts above 16
+        // are undefined in the SDM; this is what Intel processors compute.
+        const c16 = b.sub(c, b.constant(16));
+        const big = b.ltU(b.constant(16), c);
         if (left) {
-          const shifted = b.shl(joined, c);
-          result = b.shr(shifted, b.constant(16));
-          carry = b.and(b.shr(joined, b.sub(b.constant(32), c)), b.constant(1));
+          const joined = b.or(b.shl(destination, b.constant(16)), source);
+          const joinedLow = b.or(b.shl(source, b.constant(16)), destination);
+          const small = b.shr(b.shl(joined, c), b.constant(16));
+          const large = b.shr(b.shl(joinedLow, c16), b.constant(16));
+          result = b.select(big, large, small);
+          carry = b.select(
+            big,
+            b.and(b.shr(joinedLow, b.sub(b.constant(48), c)), b.constant(1)),
+            b.and(b.shr(joined, b.sub(b.constant(32), c)), b.constant(1)),
+          );
         } else {
-          result = b.shr(joined, c);
-          carry = b.and(b.shr(joined, b.sub(c, b.constant(1))), b.constant(1));
+          const joined = b.or(b.shl(source, b.constant(16)), destination);
+          const joinedHigh = b.or(b.shl(destination, b.constant(16)), source);
+          result = b.select(big, b.shr(joinedHigh, c16), b.shr(joined, c));
+          carry = b.select(
+            big,
+            b.and(b.shr(joinedHigh, b.sub(c16, b.constant(1))), b.constant(1)),
+            b.and(b.shr(joined, b.sub(c, b.constant(1))), b.constant(1)),
+          );
         }
       }
       result = b.zext(size, result);

@@ -17,6 +17,7 @@ function portOf<V>(b: Builder<V>, i: Instruction, n: number): V {
 /** Descriptor-table register instructions take (segment, offset, operand size). */
 function tableRegister(name: "lgdt" | "lidt" | "sgdt" | "sidt"): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
+    if (name === "lgdt" || name === "lidt") b.helper("requirePrivilege");
     b.helper(name, b.constant(i.segment), b.effectiveAddress(i), b.constant(i.operandSize));
   };
 }
@@ -35,6 +36,13 @@ function descriptorQuery(name: "lar" | "lsl"): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     b.helper(name, b.zext(16, readOperand(b, i, 1)), b.constant(i.operands[0]!.reg), b.constant(operandSize(i, 0)));
   };
+}
+
+/** CR1 and CR5-CR7 do not exist: #UD, checked before privilege (SDM Vol.2 MOV CR). */
+function validControlRegister<V>(b: Builder<V>, n: number): boolean {
+  if (n === 0 || n === 2 || n === 3 || n === 4) return true;
+  b.raise(Vector.UD);
+  return false;
 }
 
 export const systemSemantics = {
@@ -58,20 +66,29 @@ export const systemSemantics = {
   // SYSENTER/SYSEXIT are not offered (CPUID.SEP = 0), so they are undefined opcodes here.
   SYSENTER: (b) => b.raise(Vector.UD),
   SYSEXIT: (b) => b.raise(Vector.UD),
-  MOV_TO_CR: (b, i) => void b.helper("writeControlRegister", b.constant(i.operands[0]!.reg), b.getReg(32, i.operands[1]!.reg)),
-  MOV_FROM_CR: (b, i) => b.setReg(32, i.operands[0]!.reg, b.helper("readControlRegister", b.constant(i.operands[1]!.reg))),
+  MOV_TO_CR: (b, i) => validControlRegister(b, i.operands[0]!.reg) && void b.helper("writeControlRegister", b.constant(i.operands[0]!.reg), b.getReg(32, i.operands[1]!.reg)),
+  MOV_FROM_CR: (b, i) => validControlRegister(b, i.operands[1]!.reg) && b.setReg(32, i.operands[0]!.reg, b.helper("readControlRegister", b.constant(i.operands[1]!.reg))),
   MOV_TO_DR: (b, i) => void b.helper("writeDebugRegister", b.constant(i.operands[0]!.reg), b.getReg(32, i.operands[1]!.reg)),
   MOV_FROM_DR: (b, i) => b.setReg(32, i.operands[0]!.reg, b.helper("readDebugRegister", b.constant(i.operands[1]!.reg))),
   CLTS: (b) => void b.helper("clts"),
-  LMSW: (b, i) => void b.helper("lmsw", b.zext(16, readOperand(b, i, 0))),
+  LMSW: (b, i) => {
+    b.helper("requirePrivilege");
+    b.helper("lmsw", b.zext(16, readOperand(b, i, 0)));
+  },
   SMSW: storeSystemValue("smsw"),
   LGDT: tableRegister("lgdt"),
   LIDT: tableRegister("lidt"),
   SGDT: tableRegister("sgdt"),
   SIDT: tableRegister("sidt"),
-  LLDT: (b, i) => void b.helper("lldt", b.zext(16, readOperand(b, i, 0))),
+  LLDT: (b, i) => {
+    if (b.protectedMode()) b.helper("requirePrivilege");
+    b.helper("lldt", b.zext(16, readOperand(b, i, 0)));
+  },
   SLDT: storeSystemValue("sldt"),
-  LTR: (b, i) => void b.helper("ltr", b.zext(16, readOperand(b, i, 0))),
+  LTR: (b, i) => {
+    if (b.protectedMode()) b.helper("requirePrivilege");
+    b.helper("ltr", b.zext(16, readOperand(b, i, 0)));
+  },
   STR: storeSystemValue("str"),
   INVLPG: (b, i) => void b.helper("invlpg", b.constant(i.segment), b.effectiveAddress(i)),
   WBINVD: (b) => void b.helper("wbinvd"),
@@ -88,7 +105,8 @@ export const systemSemantics = {
     const destination = readOperand(b, i, 0);
     const source = readOperand(b, i, 1);
     const adjust = b.ltU(b.and(destination, b.constant(3)), b.and(source, b.constant(3)));
-    writeOperand(b, i, 0, b.select(adjust, b.or(b.and(destination, b.constant(0xfffc)), b.and(source, b.constant(3))), destination));
+    // The destination is written only when its RPL changes (a read-only operand faults only then).
+    b.ifThen(adjust, () => writeOperand(b, i, 0, b.or(b.and(destination, b.constant(0xfffc)), b.and(source, b.constant(3)))));
     b.setFlagBits(Flag.ZF, b.shl(adjust, b.constant(6)));
   },
   NOP: () => undefined,
