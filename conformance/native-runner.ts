@@ -11,8 +11,8 @@ import { pageContent } from "./page-content.js";
 
 const PAGE_DIRECTORY = 0x1000;
 const TABLE_VECTOR = 0x4000;
-/** The GDT's linear address: supervisor-only, at the top of the address space (never a vector page). */
-const GDT = 0xfffff000;
+/** The GDT's linear address: supervisor-only, away from the vector pages and from the boundary values random registers take. */
+const GDT = 0xe0000000;
 const GDT_FRAME = 0x3000;
 const TABLE_HIGH = 0x5000;
 const FRAMES = 0x10000;
@@ -48,9 +48,9 @@ export function runNativeVector(v: ConformanceVector, maxInstructions = 1_000_00
   const view = cpu.view;
   const code = Buffer.from(v.code, "hex");
   const initial = new Map<number, Uint8Array>();
-  // Page tables: PD[0] → low table (the GDT page, supervisor); PD[addr >> 22] → vector table.
-  view.setUint32(RAM_BASE + PAGE_DIRECTORY + 0x3ff * 4, TABLE_HIGH | 0x3, true);
-  view.setUint32(RAM_BASE + TABLE_HIGH + 0x3ff * 4, GDT_FRAME | 0x3, true);
+  // Page tables: one table for the GDT page (supervisor), one for the vector pages.
+  view.setUint32(RAM_BASE + PAGE_DIRECTORY + (GDT >>> 22) * 4, TABLE_HIGH | 0x3, true);
+  view.setUint32(RAM_BASE + TABLE_HIGH + ((GDT >>> 12) & 0x3ff) * 4, GDT_FRAME | 0x3, true);
   v.initial.pages.forEach((page, n) => {
     const frame = FRAMES + n * 0x1000;
     const content = pageContent(page.seed);
