@@ -4,6 +4,7 @@
  * (CS 0x23, DS/ES/SS 0x2B, FS/GS null), the exception stopping the run instead of being delivered.
  */
 import { Machine } from "../src/machine.js";
+import { enableTranslator } from "../src/translator-tier.js";
 import { ImmediateBuilder } from "../runtime/interpreter/immediate-builder.js";
 import { RAM_BASE, Seg, State } from "../runtime/state/layout.js";
 import { REGISTER_NAMES, type ConformanceVector } from "./format.js";
@@ -29,11 +30,23 @@ export interface VectorOutcome {
 }
 
 let shared: Machine | undefined;
+let translated: Machine | undefined;
+
+/**
+ * Prepare a second machine whose translator compiles every block on first execution, so that
+ * vectors run as WebAssembly (`runNativeVector(v, { translated: true })`).
+ */
+export async function prepareTranslatedRunner(): Promise<void> {
+  if (translated) return;
+  translated = new Machine({ ramSize: 1 << 20, stopOnException: true });
+  await enableTranslator(translated, { threshold: 1 });
+}
 
 /** One machine reused for every vector (creating a WebAssembly.Memory per vector dominates otherwise). */
-function freshMachine(): Machine {
+function freshMachine(useTranslator = false): Machine {
+  if (useTranslator && !translated) throw new Error("call prepareTranslatedRunner() first");
   shared ??= new Machine({ ramSize: 1 << 20, stopOnException: true });
-  const machine = shared;
+  const machine = useTranslator ? translated! : shared;
   const cpu = machine.cpu;
   cpu.i32.fill(0, 0, State.scratch >> 2);
   cpu.u8.fill(0, RAM_BASE, RAM_BASE + 0x20000);
@@ -42,8 +55,9 @@ function freshMachine(): Machine {
   return machine;
 }
 
-export function runNativeVector(v: ConformanceVector, maxInstructions = 1_000_000): VectorOutcome {
-  const machine = freshMachine();
+export function runNativeVector(v: ConformanceVector, options: { translated?: boolean; maxInstructions?: number } = {}): VectorOutcome {
+  const maxInstructions = options.maxInstructions ?? 1_000_000;
+  const machine = freshMachine(options.translated);
   const cpu = machine.cpu;
   const view = cpu.view;
   const code = Buffer.from(v.code, "hex");

@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import type { ConformanceVector } from "./format.js";
-import { compareOutcome, runNativeVector } from "./native-runner.js";
+import { compareOutcome, prepareTranslatedRunner, runNativeVector } from "./native-runner.js";
 import { runSingleStepSuite } from "./singlestep/run-suite.js";
 import { Progress } from "./progress.js";
 
@@ -33,12 +33,12 @@ export interface NativeReport {
   failuresByInstruction: Record<string, { count: number; examples: { id: string; differences: string[] }[] }>;
 }
 
-export function runNativeCorpus(vectors: ConformanceVector[], progress?: Progress): NativeReport {
+export function runNativeCorpus(vectors: ConformanceVector[], progress?: Progress, translated = false): NativeReport {
   const report: NativeReport = { total: 0, passed: 0, byClass: {}, failuresByInstruction: {} };
   for (const v of vectors) {
     let differences: string[];
     try {
-      differences = compareOutcome(v, runNativeVector(v));
+      differences = compareOutcome(v, runNativeVector(v, { translated }));
     } catch (error) {
       differences = [`runner error: ${(error as Error).message}`];
     }
@@ -79,7 +79,7 @@ function printNativeReport(report: NativeReport, verbose: boolean): void {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const value = (name: string) => {
     const at = args.indexOf(name);
@@ -88,7 +88,7 @@ function main(): void {
     if (v === undefined) throw new Error(`${name} needs a value`);
     return v;
   };
-  const known = new Set(["--class", "--filter", "--limit", "--json", "--verbose", "--singlestep"]);
+  const known = new Set(["--class", "--filter", "--limit", "--json", "--verbose", "--singlestep", "--tier"]);
   for (const arg of args) if (arg.startsWith("--") && !known.has(arg)) throw new Error(`unknown option ${arg}`);
   const limit = value("--limit") ? Number(value("--limit")) : undefined;
   const jsonPath = value("--json");
@@ -106,8 +106,11 @@ function main(): void {
   if (klass) vectors = vectors.filter((v) => v.class === klass);
   if (filter) vectors = vectors.filter((v) => v.mnemonics.includes(filter.toUpperCase()));
   if (limit !== undefined) vectors = vectors.slice(0, limit);
-  const progress = new Progress("native vectors", vectors.length);
-  const report = runNativeCorpus(vectors, progress);
+  const tier = value("--tier") ?? "interpreter";
+  if (tier !== "interpreter" && tier !== "translator") throw new Error("--tier is interpreter or translator");
+  if (tier === "translator") await prepareTranslatedRunner();
+  const progress = new Progress(`native vectors (${tier})`, vectors.length);
+  const report = runNativeCorpus(vectors, progress, tier === "translator");
   progress.done();
   printNativeReport(report, verbose);
   if (jsonPath) writeFileSync(jsonPath, JSON.stringify(report, null, 2) + "\n");
@@ -115,4 +118,4 @@ function main(): void {
   process.exitCode = report.passed / Math.max(report.total, 1) >= 0.999 ? 0 : 1;
 }
 
-if (process.argv[1]?.endsWith("run.ts")) main();
+if (process.argv[1]?.endsWith("run.ts")) await main();

@@ -22,6 +22,15 @@ export interface DecodedBlock {
   executions: number;
   /** False once a write invalidated it (a running block checks this after each store). */
   valid: boolean;
+  /** Its translation, once hot (null: translation failed, keep interpreting). */
+  compiled?: CompiledCode | null;
+}
+
+/** What the translator tier hands back for a block (translator/backend/compile-block.ts). */
+export interface CompiledCode {
+  readonly run: () => number;
+  readonly eip: number;
+  readonly mode: { code16: boolean; stack16: boolean; protectedMode: boolean };
 }
 
 export class DecodedBlockCache {

@@ -13,7 +13,7 @@ import { Access } from "../mmu/access.js";
 import { CpuFault, Vector } from "../exceptions/fault.js";
 import { ExitReason, PAGE_SIZE, RAM_BASE, Seg, SegmentField, SEGMENT_SIZE, State } from "../state/layout.js";
 import { ImmediateBuilder } from "./immediate-builder.js";
-import { DecodedBlockCache, type DecodedBlock } from "./decoded-block-cache.js";
+import { DecodedBlockCache, type CompiledCode, type DecodedBlock } from "./decoded-block-cache.js";
 
 /** Longest straight run of instructions in one decoded block. */
 const MAX_BLOCK_INSTRUCTIONS = 64;
@@ -35,12 +35,33 @@ export interface InterpreterStatistics {
   blocksDecoded: number;
   instructionsDecoded: number;
   blocksInvalidated: number;
+  blocksCompiled: number;
+  compileFailures: number;
+  compileSeconds: number;
+  /** Guest instructions executed by compiled blocks. */
+  compiledInstructions: number;
+}
+
+/** The translator tier, installed by src/translator-tier.ts (kept out of this module: Binaryen is large). */
+export interface Translator {
+  /** Executions of a block before it is compiled. */
+  readonly threshold: number;
+  compile(block: DecodedBlock, eip: number, mode: CompiledCode["mode"]): CompiledCode;
 }
 
 export class Interpreter {
   readonly builder: ImmediateBuilder;
   readonly blocks: DecodedBlockCache;
-  readonly statistics: InterpreterStatistics = { blocksDecoded: 0, instructionsDecoded: 0, blocksInvalidated: 0 };
+  readonly statistics: InterpreterStatistics = {
+    blocksDecoded: 0,
+    instructionsDecoded: 0,
+    blocksInvalidated: 0,
+    blocksCompiled: 0,
+    compileFailures: 0,
+    compileSeconds: 0,
+    compiledInstructions: 0,
+  };
+  translator: Translator | null = null;
   private readonly fetchBuffer = new Uint8Array(MAX_INSTRUCTION_LENGTH * 2);
 
   constructor(
@@ -52,7 +73,9 @@ export class Interpreter {
     this.builder = new ImmediateBuilder(cpu);
     this.blocks = new DecodedBlockCache(markCodePage, unmarkCodePage);
     cpu.codeWriteListeners.push((physical, length) => {
-      this.statistics.blocksInvalidated += this.blocks.invalidate(physical, length);
+      const dropped = this.blocks.invalidate(physical, length);
+      this.statistics.blocksInvalidated += dropped;
+      if (dropped > 0) cpu.setField(State.codeChanged, 1);
     });
   }
 
@@ -67,6 +90,7 @@ export class Interpreter {
     let executed = 0;
     while (executed < budget && i32[State.stopRequest >> 2] === 0) {
       let eip = i32[State.eip >> 2]! >>> 0;
+      let compiledRunning = false;
       try {
         const code16 = (i32[CS_ACCESS]! & ACCESS_BIG) === 0;
         const block = this.blockAt(eip, code16);
@@ -76,6 +100,22 @@ export class Interpreter {
         const protectedMode = (i32[State.cr0 >> 2]! & 1) !== 0;
         const limit = i32[CS_LIMIT]! >>> 0;
         block.executions++;
+        if (this.translator !== null) {
+          if (block.compiled === undefined && block.executions >= this.translator.threshold) this.translate(block, eip, code16, stack16, protectedMode);
+          const compiled = block.compiled;
+          if (
+            compiled && compiled.eip === eip && compiled.mode.code16 === code16 && compiled.mode.stack16 === stack16 &&
+            compiled.mode.protectedMode === protectedMode && eip + block.physicalEnd - block.physical - 1 <= limit
+          ) {
+            i32[State.codeChanged >> 2] = 0;
+            compiledRunning = true;
+            compiled.run();
+            compiledRunning = false;
+            executed += instructions.length;
+            this.statistics.compiledInstructions += instructions.length;
+            continue;
+          }
+        }
         for (let n = 0; n < instructions.length; n++) {
           const instruction = instructions[n]!;
           if (eip + instruction.length - 1 > limit) throw new CpuFault(Vector.GP, 0);
@@ -90,13 +130,26 @@ export class Interpreter {
       } catch (error) {
         if (!(error instanceof CpuFault)) throw error;
         // Precise fault: EIP back to the faulting instruction; semantics wrote nothing before the check.
-        i32[State.eip >> 2] = eip;
+        i32[State.eip >> 2] = compiledRunning ? i32[State.instructionEip >> 2]! : eip;
         this.exceptions.deliver(cpu, error);
         // A delivery counts against the budget, so a fault that repeats forever cannot hang the loop.
         executed++;
       }
     }
     return executed;
+  }
+
+  private translate(block: DecodedBlock, eip: number, code16: boolean, stack16: boolean, protectedMode: boolean): void {
+    const started = performance.now();
+    try {
+      block.compiled = this.translator!.compile(block, eip, { code16, stack16, protectedMode });
+      this.statistics.blocksCompiled++;
+    } catch (error) {
+      block.compiled = null;
+      this.statistics.compileFailures++;
+      if (process.env.WARP86_DEBUG) console.error(`warp86: translation of block at ${eip.toString(16)} failed:`, error);
+    }
+    this.statistics.compileSeconds += (performance.now() - started) / 1000;
   }
 
   /** The decoded block at CS:eip, decoding it on first use. Faults like an instruction fetch. */

@@ -70,6 +70,11 @@ export const State = {
   /** Set by anyone (device, SMC invalidation) who needs the running code to return to the run loop soon. */
   stopRequest: 0x128,
 
+  /** EIP of the instruction compiled code is executing (a fault restores EIP from here). */
+  instructionEip: 0x12c,
+  /** Set when a store changed bytes that decoded or translated code covers. */
+  codeChanged: 0x13c,
+
   /** Model-specific registers that the P6 identity exposes (SYSENTER_CS/ESP/EIP). */
   sysenterCs: 0x130,
   sysenterEsp: 0x134,

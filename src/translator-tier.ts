@@ -1,0 +1,20 @@
+/**
+ * Turns on the translator tier of a Machine: hot blocks (executed `threshold` times) are compiled to
+ * WebAssembly and run from then on. Loaded on demand because Binaryen costs ~0.4 s and ~80 MB.
+ */
+import type { Machine } from "./machine.js";
+
+export interface TranslatorOptions {
+  /** Executions before a block is compiled (default 50; 1 compiles everything at once). */
+  threshold?: number;
+}
+
+export async function enableTranslator(machine: Machine, options: TranslatorOptions = {}): Promise<void> {
+  const { compileBlock, runtimeImports } = await import("../translator/backend/compile-block.js");
+  const cpu = machine.cpu;
+  const imports = runtimeImports(cpu, machine.interpreter.builder);
+  machine.interpreter.translator = {
+    threshold: options.threshold ?? 50,
+    compile: (block, eip, mode) => compileBlock(cpu, imports, block.instructions, block.semantics, eip, mode),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Compiles a decoded basic block to a WebAssembly module with Binaryen (no optimiser: V8's tiers do
+ * that work, see ../shared notes on binaryen costs) and instantiates it against the machine's one
+ * linear memory and the runtime imports. One module per block in this first version.
+ */
+import binaryen from "binaryen";
+import type { Instruction } from "../isa/types.js";
+import type { Semantic, Size } from "../semantics/builder.js";
+import { BlockExit, HELPER_NAMES, WasmBuilder } from "./wasm-builder.js";
+import type { Cpu } from "../../runtime/cpu.js";
+import type { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
+import { HELPER_IMPLEMENTATIONS, type HelperFunction } from "../../runtime/helpers/index.js";
+import { CpuFault } from "../../runtime/exceptions/fault.js";
+import { State } from "../../runtime/state/layout.js";
+
+export interface BlockMode {
+  code16: boolean;
+  stack16: boolean;
+  protectedMode: boolean;
+}
+
+export interface CompiledBlock {
+  readonly run: () => number;
+  /** EIP the block was compiled for (aliases at other EIPs are interpreted). */
+  readonly eip: number;
+  readonly mode: BlockMode;
+  readonly wasmBytes: number;
+}
+
+const FEATURES = binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory;
+
+/** The runtime imports of compiled code, bound to one CPU (through the interpreter's builder). */
+export function runtimeImports(cpu: Cpu, b: ImmediateBuilder): Record<string, unknown> {
+  const changed = () => {
+    const flag = cpu.field(State.codeChanged);
+    return flag;
+  };
+  const helpers = HELPER_NAMES.map((name) => (HELPER_IMPLEMENTATIONS as Record<string, HelperFunction>)[name]!);
+  return {
+    memory: cpu.memory,
+    read8: (seg: number, offset: number, forWrite: number) => b.load(8, seg, offset, forWrite !== 0),
+    read16: (seg: number, offset: number, forWrite: number) => b.load(16, seg, offset, forWrite !== 0),
+    read32: (seg: number, offset: number, forWrite: number) => b.load(32, seg, offset, forWrite !== 0),
+    write8: (seg: number, offset: number, value: number) => (b.store(8, seg, offset, value), changed()),
+    write16: (seg: number, offset: number, value: number) => (b.store(16, seg, offset, value), changed()),
+    write32: (seg: number, offset: number, value: number) => (b.store(32, seg, offset, value), changed()),
+    probeWrite: (seg: number, offset: number, bytes: number) => b.probeWrite(seg, offset, bytes),
+    keepFlags: (mask: number) => b.materialize(mask),
+    getFlag: (bit: number) => b.getFlag(bit),
+    condition: (cc: number) => b.condition(cc),
+    getEflags: () => b.getEflags(),
+    raise: (vector: number, errorCode: number) => {
+      throw new CpuFault(vector, errorCode);
+    },
+    divide: (hi: number, lo: number, divisor: number, size: number, signed: number) => {
+      const [q, r] = b.divWide(hi, lo, divisor, size as Size, signed !== 0);
+      cpu.setField(State.scratch, q);
+      cpu.setField(State.scratch + 4, r);
+    },
+    helper: (index: number, a: number, c: number, d: number, e: number) => helpers[index]!(cpu, a, c, d, e) | 0,
+  };
+}
+
+const i32 = binaryen.i32;
+const IMPORT_SIGNATURES: [string, number[], number][] = [
+  ["read8", [i32, i32, i32], i32],
+  ["read16", [i32, i32, i32], i32],
+  ["read32", [i32, i32, i32], i32],
+  ["write8", [i32, i32, i32], i32],
+  ["write16", [i32, i32, i32], i32],
+  ["write32", [i32, i32, i32], i32],
+  ["probeWrite", [i32, i32, i32], binaryen.none],
+  ["keepFlags", [i32], binaryen.none],
+  ["getFlag", [i32], i32],
+  ["condition", [i32], i32],
+  ["getEflags", [], i32],
+  ["raise", [i32, i32], binaryen.none],
+  ["divide", [i32, i32, i32, i32, i32], binaryen.none],
+  ["helper", [i32, i32, i32, i32, i32], i32],
+];
+
+/** Build the module of one block; returns its binary (and its text when asked, for golden tests). */
+export function emitBlockModule(
+  instructions: readonly Instruction[],
+  semantics: readonly (Semantic | undefined)[],
+  eip: number,
+  mode: BlockMode,
+  options: { text?: boolean; validate?: boolean } = {},
+): { bytes: Uint8Array; text?: string } {
+  const m = new binaryen.Module();
+  try {
+    m.setFeatures(FEATURES);
+    m.addMemoryImport("0", "env", "memory");
+    for (const [name, params, result] of IMPORT_SIGNATURES) {
+      m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
+    }
+    const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode);
+    let at = eip;
+    instructions.forEach((instruction, n) => {
+      builder.beginInstruction(instruction, at);
+      const semantic = semantics[n];
+      if (semantic === undefined) builder.raise(6);
+      else semantic(builder, instruction);
+      at = mode.code16 ? (at + instruction.length) & 0xffff : (at + instruction.length) | 0;
+    });
+    builder.flushFlags();
+    const body = m.block(null, [...builder.takeStatements(), m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
+    m.addFunction("run", binaryen.none, binaryen.i32, builder.locals, body);
+    m.addFunctionExport("run", "run");
+    if (options.validate && !m.validate()) throw new Error("translator emitted an invalid module");
+    return { bytes: m.emitBinary(), text: options.text ? m.emitText() : undefined };
+  } finally {
+    m.dispose();
+  }
+}
+
+export function compileBlock(
+  cpu: Cpu,
+  imports: Record<string, unknown>,
+  instructions: readonly Instruction[],
+  semantics: readonly (Semantic | undefined)[],
+  eip: number,
+  mode: BlockMode,
+): CompiledBlock {
+  const { bytes } = emitBlockModule(instructions, semantics, eip, mode);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { env: imports as WebAssembly.ModuleImports });
+  void cpu;
+  return { run: instance.exports.run as () => number, eip, mode, wasmBytes: bytes.length };
+}

@@ -1,0 +1,409 @@
+/**
+ * The translator's implementation of Builder: the same semantic functions the interpreter runs emit
+ * WebAssembly through Binaryen here. A Value is a constant (folded at translation time) or a local.
+ *
+ * Baseline tier (first version): guest registers and lazy-flag fields stay in linear memory; memory
+ * accesses, helpers and rarely used primitives call imports into the runtime (which may throw a
+ * CpuFault through the wasm frames: the caller restores EIP from State.instructionEip). What the
+ * translator knows statically it uses: constant folding, and the lazy-flag record of the last
+ * flag-setting instruction of the block, so conditions after a compare compile to one wasm compare
+ * (flags.ts conditionFromRecord) and flag records overwritten before any reader are never stored.
+ */
+import binaryen from "binaryen";
+import type { Builder, Size } from "../semantics/builder.js";
+import type { Instruction } from "../isa/types.js";
+import {
+  CONDITION_FLAGS,
+  EFLAGS_FIXED_ONE,
+  type FlagOp,
+  conditionFromRecord,
+  encodeLazyOp,
+  flagFromRecord,
+} from "../semantics/flags.js";
+import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.js";
+import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
+import { State } from "../../runtime/state/layout.js";
+
+export type Value = { readonly constant: number } | { readonly local: number };
+
+type Expression = number;
+
+/** Exit codes of a compiled block function. */
+export const enum BlockExit {
+  /** Fell off the end or transferred control: State.eip holds the next EIP. */
+  Continue = 0,
+  /** A store invalidated translated code: return to the runtime before the next instruction. */
+  CodeChanged = 1,
+}
+
+export const HELPER_NAMES = Object.keys(HELPERS) as HelperName[];
+
+interface FlagRecord {
+  op: FlagOp;
+  size: Size;
+  result: Value;
+  src1: Value;
+  src2: Value;
+  /** Pending bits this record defines. */
+  mask: number;
+  /** The fields are not yet in memory (stored lazily when a reader or the block end needs them). */
+  unstored: boolean;
+}
+
+/** Pure arithmetic on constants: the interpreter's own primitives fold them. */
+const folder = new ImmediateBuilder({ i32: new Int32Array(0) } as never);
+
+export class WasmBuilder implements Builder<Value> {
+  readonly locals: number[] = [];
+  private statements: Expression[] = [];
+  private eaInstruction: Instruction | null = null;
+  private eaValue: Value | null = null;
+  /** Static knowledge of the lazy flags: the record of the last setFlags in this block, if any. */
+  private record: FlagRecord | null = null;
+  /** Static knowledge of State.lazyPending: known after a setFlags in this block. */
+  private pendingKnown: number | null = null;
+  private currentEip = 0;
+  /** Set by a conditional arm that changed the flags: after the conditional they are unknown. */
+  private armsChangedFlags = false;
+  private currentLength = 0;
+
+  constructor(
+    private readonly m: binaryen.Module,
+    private readonly code16: boolean,
+    private readonly stack16: boolean,
+    private readonly protectedModeActive: boolean,
+  ) {}
+
+  // ---- emission plumbing ----
+  private emit(expression: Expression): void {
+    this.statements.push(expression);
+  }
+  private newLocal(): number {
+    this.locals.push(binaryen.i32);
+    return this.locals.length - 1;
+  }
+  /** An expression reading `v`. */
+  get(v: Value): Expression {
+    return "constant" in v ? this.m.i32.const(v.constant | 0) : this.m.local.get(v.local, binaryen.i32);
+  }
+  private define(expression: Expression): Value {
+    const local = this.newLocal();
+    this.emit(this.m.local.set(local, expression));
+    return { local };
+  }
+  private fold(values: Value[], compute: (...n: number[]) => number, emit: () => Expression): Value {
+    if (values.every((v) => "constant" in v)) return { constant: compute(...values.map((v) => (v as { constant: number }).constant)) | 0 };
+    return this.define(emit());
+  }
+  private binary(a: Value, b: Value, compute: (x: number, y: number) => number, op: (x: Expression, y: Expression) => Expression): Value {
+    return this.fold([a, b], compute, () => op(this.get(a), this.get(b)));
+  }
+  private loadField(offset: number): Expression {
+    return this.m.i32.load(offset, 4, this.m.i32.const(0));
+  }
+  private storeField(offset: number, value: Expression): Expression {
+    return this.m.i32.store(offset, 4, this.m.i32.const(0), value);
+  }
+  private call(name: string, operands: Expression[], result = binaryen.i32): Expression {
+    return this.m.call(name, operands, result);
+  }
+  /** Collect the statements emitted by `body` into a separate list (for if arms). */
+  private nested(body: () => void): Expression {
+    const saved = this.statements;
+    this.statements = [];
+    body();
+    const list = this.statements;
+    this.statements = saved;
+    return this.m.block(null, list, binaryen.none);
+  }
+  takeStatements(): Expression[] {
+    const list = this.statements;
+    this.statements = [];
+    return list;
+  }
+
+  // ---- per instruction ----
+  beginInstruction(i: Instruction, eip: number): void {
+    this.currentEip = eip;
+    this.currentLength = i.length;
+    this.eaInstruction = null;
+    this.eaValue = null;
+    // Precise faults: the runtime reads the faulting instruction's EIP from State.instructionEip.
+    this.emit(this.storeField(State.instructionEip, this.m.i32.const(eip)));
+    this.emit(this.storeField(State.eip, this.m.i32.const(this.nextInstructionPointerNumber())));
+  }
+  private nextInstructionPointerNumber(): number {
+    const next = this.currentEip + this.currentLength;
+    return this.code16 ? next & 0xffff : next | 0;
+  }
+  /** Stores that put an unstored flag record into memory (nothing if it is there already). */
+  private flagStores(): Expression[] {
+    const r = this.record;
+    if (r === null || !r.unstored) return [];
+    return [
+      this.storeField(State.lazyOp, this.m.i32.const(encodeLazyOp(r.op, r.size))),
+      this.storeField(State.lazyResult, this.get(r.result)),
+      this.storeField(State.lazySrc1, this.get(r.src1)),
+      this.storeField(State.lazySrc2, this.get(r.src2)),
+      this.storeField(State.lazyPending, this.m.i32.const(r.mask)),
+    ];
+  }
+  /**
+   * Put the flag record into memory now: before anything the runtime can observe (an import call that
+   * may fault or read flags) and before the block returns.
+   */
+  flushFlags(): void {
+    for (const store of this.flagStores()) this.emit(store);
+    if (this.record) this.record.unstored = false;
+  }
+  /** Return from the block function; on this path only, store the pending flag record first. */
+  exit(code: BlockExit): Expression {
+    return this.m.block(null, [...this.flagStores(), this.m.return(this.m.i32.const(code))], binaryen.none);
+  }
+  /** Forget static flag knowledge (after control flow that may or may not have changed them). */
+  private forgetFlags(): void {
+    this.flushFlags();
+    this.record = null;
+    this.pendingKnown = null;
+  }
+
+  // ---- Builder: values ----
+  constant(n: number): Value { return { constant: n | 0 }; }
+  add(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.add(x, y), (x, y) => this.m.i32.add(x, y)); }
+  sub(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.sub(x, y), (x, y) => this.m.i32.sub(x, y)); }
+  mul(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.mul(x, y), (x, y) => this.m.i32.mul(x, y)); }
+  and(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.and(x, y), (x, y) => this.m.i32.and(x, y)); }
+  or(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.or(x, y), (x, y) => this.m.i32.or(x, y)); }
+  xor(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.xor(x, y), (x, y) => this.m.i32.xor(x, y)); }
+  not(a: Value): Value { return this.xor(a, { constant: -1 }); }
+  shl(a: Value, c: Value): Value { return this.binary(a, c, (x, y) => folder.shl(x, y), (x, y) => this.m.i32.shl(x, y)); }
+  shr(a: Value, c: Value): Value { return this.binary(a, c, (x, y) => folder.shr(x, y), (x, y) => this.m.i32.shr_u(x, y)); }
+  sar(a: Value, c: Value): Value { return this.binary(a, c, (x, y) => folder.sar(x, y), (x, y) => this.m.i32.shr_s(x, y)); }
+  rotl(a: Value, c: Value): Value { return this.binary(a, c, (x, y) => folder.rotl(x, y), (x, y) => this.m.i32.rotl(x, y)); }
+  rotr(a: Value, c: Value): Value { return this.binary(a, c, (x, y) => folder.rotr(x, y), (x, y) => this.m.i32.rotr(x, y)); }
+  clz(a: Value): Value { return this.fold([a], (x) => folder.clz(x), () => this.m.i32.clz(this.get(a))); }
+  ctz(a: Value): Value { return this.fold([a], (x) => folder.ctz(x), () => this.m.i32.ctz(this.get(a))); }
+  popcnt(a: Value): Value { return this.fold([a], (x) => folder.popcnt(x), () => this.m.i32.popcnt(this.get(a))); }
+  remU(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.remU(x, y), (x, y) => this.m.i32.rem_u(x, y)); }
+  eq(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.eq(x, y), (x, y) => this.m.i32.eq(x, y)); }
+  ne(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.ne(x, y), (x, y) => this.m.i32.ne(x, y)); }
+  ltU(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.ltU(x, y), (x, y) => this.m.i32.lt_u(x, y)); }
+  leU(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.leU(x, y), (x, y) => this.m.i32.le_u(x, y)); }
+  ltS(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.ltS(x, y), (x, y) => this.m.i32.lt_s(x, y)); }
+  leS(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.leS(x, y), (x, y) => this.m.i32.le_s(x, y)); }
+  eqz(a: Value): Value { return this.fold([a], (x) => folder.eqz(x), () => this.m.i32.eqz(this.get(a))); }
+  select(c: Value, a: Value, b: Value): Value {
+    if ("constant" in c) return c.constant !== 0 ? a : b;
+    return this.define(this.m.select(this.get(c), this.get(a), this.get(b)));
+  }
+  zext(size: Size, a: Value): Value {
+    if (size === 32) return a;
+    return this.and(a, { constant: size === 16 ? 0xffff : 0xff });
+  }
+  sext(size: Size, a: Value): Value {
+    if (size === 32) return a;
+    return this.fold([a], (x) => folder.sext(size, x), () => (size === 16 ? this.m.i32.extend16_s(this.get(a)) : this.m.i32.extend8_s(this.get(a))));
+  }
+  mulWide(a: Value, b: Value, signed: boolean): [Value, Value] {
+    if ("constant" in a && "constant" in b) {
+      const [low, high] = folder.mulWide(a.constant, b.constant, signed);
+      return [{ constant: low }, { constant: high }];
+    }
+    const m = this.m;
+    const extend = (v: Value) => (signed ? m.i64.extend_s(this.get(v)) : m.i64.extend_u(this.get(v)));
+    const product = this.newLocal64();
+    this.emit(m.local.set(product, m.i64.mul(extend(a), extend(b))));
+    const low = this.define(m.i32.wrap(m.local.get(product, binaryen.i64)));
+    const high = this.define(m.i32.wrap(m.i64.shr_u(m.local.get(product, binaryen.i64), m.i64.const(32n as never))));
+    return [low, high];
+  }
+  private newLocal64(): number {
+    this.locals.push(binaryen.i64);
+    return this.locals.length - 1;
+  }
+  divWide(hi: Value, lo: Value, divisor: Value, size: Size, signed: boolean): [Value, Value] {
+    this.flushFlags();
+    this.emit(this.call("divide", [this.get(hi), this.get(lo), this.get(divisor), this.m.i32.const(size), this.m.i32.const(signed ? 1 : 0)], binaryen.none));
+    return [this.define(this.loadField(State.scratch)), this.define(this.loadField(State.scratch + 4))];
+  }
+
+  // ---- mode facts ----
+  stackSize(): 16 | 32 { return this.stack16 ? 16 : 32; }
+  protectedMode(): boolean { return this.protectedModeActive; }
+
+  // ---- registers ----
+  getReg(size: Size, n: number): Value {
+    if (size === 32) return this.define(this.loadField(State.regs + 4 * n));
+    if (size === 16) return this.define(this.m.i32.load16_u(State.regs + 4 * n, 2, this.m.i32.const(0)));
+    const byte = n < 4 ? State.regs + 4 * n : State.regs + 4 * (n - 4) + 1;
+    return this.define(this.m.i32.load8_u(byte, 1, this.m.i32.const(0)));
+  }
+  setReg(size: Size, n: number, value: Value): void {
+    const m = this.m;
+    if (size === 32) this.emit(this.storeField(State.regs + 4 * n, this.get(value)));
+    else if (size === 16) this.emit(m.i32.store16(State.regs + 4 * n, 2, m.i32.const(0), this.get(value)));
+    else this.emit(m.i32.store8(n < 4 ? State.regs + 4 * n : State.regs + 4 * (n - 4) + 1, 1, m.i32.const(0), this.get(value)));
+  }
+  instructionPointer(): Value { return { constant: this.currentEip }; }
+  nextInstructionPointer(): Value { return { constant: this.nextInstructionPointerNumber() }; }
+  segmentSelector(seg: number): Value {
+    return this.define(this.m.i32.load16_u(State.segments + seg * 16, 2, this.m.i32.const(0)));
+  }
+
+  // ---- memory ----
+  effectiveAddress(i: Instruction): Value {
+    if (this.eaInstruction === i && this.eaValue) return this.eaValue;
+    let ea: Value = { constant: i.displacement };
+    if (i.base >= 0) ea = this.add(ea, this.getReg(32, i.base));
+    if (i.index >= 0) ea = this.add(ea, this.shl(this.getReg(32, i.index), { constant: i.scale }));
+    if (i.addressSize === 16) ea = this.zext(16, ea);
+    this.eaInstruction = i;
+    this.eaValue = ea;
+    return ea;
+  }
+  load(size: Size, segment: number, offset: Value, forWrite?: boolean): Value {
+    this.flushFlags(); // a fault inside the import must see exact flags
+    return this.define(this.call(`read${size}`, [this.m.i32.const(segment), this.get(offset), this.m.i32.const(forWrite ? 1 : 0)]));
+  }
+  store(size: Size, segment: number, offset: Value, value: Value): void {
+    this.flushFlags();
+    // A store may hit translated code (the import returns 1): leave before the next instruction.
+    this.emit(this.m.if(this.call(`write${size}`, [this.m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged)));
+  }
+  probeWrite(segment: number, offset: Value, bytes: number): void {
+    this.flushFlags();
+    this.emit(this.call("probeWrite", [this.m.i32.const(segment), this.get(offset), this.m.i32.const(bytes)], binaryen.none));
+  }
+
+  // ---- flags ----
+  setFlags(op: FlagOp, size: Size, result: Value, src1: Value, src2: Value, mask: number): void {
+    const pending = this.pendingKnown;
+    if (pending === null || (pending & ~mask) !== 0) {
+      // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
+      this.flushFlags();
+      this.emit(this.call("keepFlags", [this.m.i32.const(~mask)], binaryen.none));
+    }
+    // The previous record, if never stored, is overwritten: its stores are simply never emitted.
+    this.record = { op, size, result, src1, src2, mask, unstored: true };
+    this.pendingKnown = mask;
+  }
+  getFlag(flagBit: number): Value {
+    const r = this.record;
+    if (r !== null && this.pendingKnown !== null && (this.pendingKnown & flagBit) !== 0) {
+      return flagFromRecord(this, r.op, r.size, r.result, r.src1, r.src2, flagBit);
+    }
+    if (this.pendingKnown !== null && (this.pendingKnown & flagBit) === 0) {
+      return this.define(this.m.i32.ne(this.m.i32.and(this.loadField(State.eflags), this.m.i32.const(flagBit)), this.m.i32.const(0)));
+    }
+    this.flushFlags();
+    return this.define(this.call("getFlag", [this.m.i32.const(flagBit)]));
+  }
+  setFlagBits(mask: number, value: Value): void {
+    this.flushFlags();
+    const m = this.m;
+    this.emit(this.storeField(State.lazyPending, m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask))));
+    this.emit(this.storeField(State.eflags, m.i32.or(m.i32.and(this.loadField(State.eflags), m.i32.const(~mask)), m.i32.or(m.i32.and(this.get(value), m.i32.const(mask)), m.i32.const(EFLAGS_FIXED_ONE)))));
+    if (this.pendingKnown !== null) this.pendingKnown &= ~mask;
+  }
+  condition(cc: number): Value {
+    const r = this.record;
+    const needs = CONDITION_FLAGS[cc >> 1]!;
+    if (r !== null && this.pendingKnown !== null && (this.pendingKnown & needs) === needs) {
+      const value = conditionFromRecord(this, cc, r.op, r.size, r.result, r.src1, r.src2, this.pendingKnown);
+      if (value !== undefined) return value;
+    }
+    this.flushFlags();
+    return this.define(this.call("condition", [this.m.i32.const(cc)]));
+  }
+  getEflags(): Value {
+    this.flushFlags();
+    const value = this.define(this.call("getEflags", []));
+    this.pendingKnown = 0;
+    return value;
+  }
+
+  // ---- control ----
+  jump(target: Value): void {
+    this.emit(this.storeField(State.eip, this.get(target)));
+    this.emit(this.exit(BlockExit.Continue));
+  }
+  branch(cond: Value, target: Value): void {
+    if ("constant" in cond) {
+      if (cond.constant !== 0) this.jump(target);
+      return;
+    }
+    this.emit(this.m.if(this.get(cond), this.nested(() => this.jump(target))));
+  }
+  ifThen(cond: Value, then: () => void): void {
+    if ("constant" in cond) {
+      if (cond.constant !== 0) then();
+      return;
+    }
+    this.flushFlags();
+    this.armsChangedFlags = false;
+    const before = { record: this.record, pending: this.pendingKnown };
+    const arm = this.nested(() => this.armWithFlags(then));
+    this.emit(this.m.if(this.get(cond), arm));
+    this.afterConditional(before);
+  }
+  ifElse(cond: Value, then: () => Value, otherwise: () => Value): Value {
+    if ("constant" in cond) return cond.constant !== 0 ? then() : otherwise();
+    this.flushFlags();
+    const result = this.newLocal();
+    this.armsChangedFlags = false;
+    const before = { record: this.record, pending: this.pendingKnown };
+    const thenArm = this.nested(() => this.armWithFlags(() => this.emit(this.m.local.set(result, this.get(then())))));
+    const elseArm = this.nested(() => {
+      this.record = before.record;
+      this.pendingKnown = before.pending;
+      this.armWithFlags(() => this.emit(this.m.local.set(result, this.get(otherwise()))));
+    });
+    this.emit(this.m.if(this.get(cond), thenArm, elseArm));
+    this.afterConditional(before);
+    return { local: result };
+  }
+  private afterConditional(before: { record: FlagRecord | null; pending: number | null }): void {
+    if (this.armsChangedFlags) {
+      this.record = null;
+      this.pendingKnown = null;
+    } else {
+      this.record = before.record;
+      this.pendingKnown = before.pending;
+    }
+    this.armsChangedFlags = false;
+  }
+  /**
+   * Run a conditional arm. Flag records it creates live in its own locals: they are stored at the end
+   * of the arm, and after the conditional the static flag state is whatever both paths agree on.
+   */
+  private armWithFlags(body: () => void): void {
+    const record = this.record;
+    const pending = this.pendingKnown;
+    body();
+    const changed = this.record !== record || this.pendingKnown !== pending;
+    if (changed) {
+      this.flushFlags();
+      this.record = null;
+      this.pendingKnown = null;
+      this.armsChangedFlags = true;
+    } else {
+      this.record = record;
+      this.pendingKnown = pending;
+    }
+  }
+  raise(vector: number, errorCode?: Value): void {
+    this.flushFlags();
+    this.emit(this.call("raise", [this.m.i32.const(vector), errorCode ? this.get(errorCode) : this.m.i32.const(-1)], binaryen.none));
+    this.emit(this.m.unreachable());
+  }
+  helper(name: HelperName, ...args: Value[]): Value {
+    this.flushFlags();
+    const operands = [this.m.i32.const(HELPER_NAMES.indexOf(name)), ...[0, 1, 2, 3].map((k) => (args[k] ? this.get(args[k]!) : this.m.i32.const(0)))];
+    const result = this.define(this.call("helper", operands));
+    // Helpers may read or write any flag: static knowledge ends here.
+    this.record = null;
+    this.pendingKnown = null;
+    if ((HELPERS[name] as HelperInfo).endsBlock) this.emit(this.m.return(this.m.i32.const(BlockExit.Continue)));
+    return result;
+  }
+}
