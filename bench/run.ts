@@ -7,26 +7,39 @@
  *
  *   npm run bench -- [--quick] [--only sieve,fib] [--repeats 3] [--json PATH]
  *
- * Translated execution (the JIT tier) is not built yet: only the interpreter is measured.
+ * Each workload runs under both tiers: the interpreter alone, and with the translator (blocks
+ * compiled to WebAssembly after 50 executions); --interpreter-only skips the second.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Machine } from "../src/machine.js";
 import { loadMultiboot } from "../src/loaders/multiboot.js";
+import { enableTranslator } from "../src/translator-tier.js";
 
 export const WORKLOADS = ["sieve", "crc32", "quicksort", "matmul", "interp", "fib", "randmem", "strings", "smc"] as const;
 const QUICK = ["sieve", "crc32", "strings", "smc"];
+
+interface TierMeasurement {
+  seconds: number;
+  checksum: string | null;
+  instructions: number;
+  mips: number;
+  slowdown: number | null;
+  checksumAgrees: boolean | null;
+  compileSeconds: number;
+  /** Share of executed guest instructions that ran as compiled code. */
+  compiledShare: number;
+  blocksCompiled: number;
+}
 
 interface Measurement {
   workload: string;
   nativeSeconds: number | null;
   nativeChecksum: string | null;
-  guestSeconds: number;
-  guestChecksum: string | null;
-  instructions: number;
-  mips: number;
-  slowdown: number | null;
-  checksumsAgree: boolean | null;
+  interpreter: TierMeasurement;
+  translator: TierMeasurement | null;
+  /** Translator speed-up over the interpreter. */
+  speedup: number | null;
 }
 
 function median(values: number[]): number {
@@ -52,7 +65,7 @@ function runNative(workload: string, repeats: number): { seconds: number; checks
   return { seconds: median(times), checksum };
 }
 
-function runGuest(workload: string): { seconds: number; checksum: string | null; instructions: number } {
+async function runGuest(workload: string, tier: "interpreter" | "translator"): Promise<{ seconds: number; checksum: string | null; instructions: number; compileSeconds: number; compiledShare: number; blocksCompiled: number }> {
   let text = "";
   let started = 0n;
   let ended = 0n;
@@ -65,13 +78,18 @@ function runGuest(workload: string): { seconds: number; checksum: string | null;
       if (ended === 0n && text.includes("BENCH END")) ended = process.hrtime.bigint();
     },
   });
+  if (tier === "translator") await enableTranslator(machine);
   loadMultiboot(machine.cpu, readFileSync(`bench/guests/bin/${workload}.elf`), { cmdline: "scale=1" });
   const result = machine.run({ maxInstructions: 20e9 });
   if (result.reason !== "debug-exit") throw new Error(`${workload}: guest stopped with ${result.reason}`);
+  const stats = machine.interpreter.statistics;
   return {
     seconds: Number(ended - started) / 1e9,
     checksum: /BENCH END (\w+)/.exec(text)?.[1] ?? null,
     instructions: result.instructions,
+    compileSeconds: stats.compileSeconds,
+    compiledShare: stats.compiledInstructions / Math.max(1, result.instructions),
+    blocksCompiled: stats.blocksCompiled,
   };
 }
 
@@ -79,62 +97,87 @@ function geometricMean(values: number[]): number {
   return Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const value = (name: string) => {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
   for (const arg of args) {
-    if (arg.startsWith("--") && !["--quick", "--only", "--repeats", "--json"].includes(arg)) throw new Error(`unknown option ${arg}`);
+    if (arg.startsWith("--") && !["--quick", "--only", "--repeats", "--json", "--interpreter-only"].includes(arg)) throw new Error(`unknown option ${arg}`);
   }
   const only = value("--only")?.split(",");
   const repeats = Number(value("--repeats") ?? 3);
   const selected = only ?? (args.includes("--quick") ? QUICK : [...WORKLOADS]);
+  const tiers = args.includes("--interpreter-only") ? (["interpreter"] as const) : (["interpreter", "translator"] as const);
   const results: Measurement[] = [];
   for (const [index, workload] of selected.entries()) {
     process.stderr.write(`[${index + 1}/${selected.length}] ${workload}: native...`);
     const native = runNative(workload, repeats);
-    process.stderr.write(` guest (interpreter)...`);
-    const guest = runGuest(workload);
-    process.stderr.write(` ${guest.seconds.toFixed(2)} s\n`);
+    const measured: Partial<Record<"interpreter" | "translator", TierMeasurement>> = {};
+    for (const tier of tiers) {
+      process.stderr.write(` ${tier}...`);
+      const guest = await runGuest(workload, tier);
+      process.stderr.write(` ${guest.seconds.toFixed(2)} s`);
+      measured[tier] = {
+        ...guest,
+        mips: guest.instructions / guest.seconds / 1e6,
+        slowdown: native ? guest.seconds / native.seconds : null,
+        checksumAgrees: native ? native.checksum === guest.checksum : null,
+      };
+    }
+    process.stderr.write("\n");
+    const interpreter = measured.interpreter!;
+    const translator = measured.translator ?? null;
     results.push({
       workload,
       nativeSeconds: native?.seconds ?? null,
       nativeChecksum: native?.checksum ?? null,
-      guestSeconds: guest.seconds,
-      guestChecksum: guest.checksum,
-      instructions: guest.instructions,
-      mips: guest.instructions / guest.seconds / 1e6,
-      slowdown: native ? guest.seconds / native.seconds : null,
-      checksumsAgree: native ? native.checksum === guest.checksum : null,
+      interpreter,
+      translator,
+      speedup: translator ? interpreter.seconds / translator.seconds : null,
     });
   }
-  console.log("\nworkload     native s   interp s   slowdown   guest MIPS   checksum");
+  const x = (v: number | null | undefined) => (v ? `${v.toFixed(1)}x` : "-");
+  console.log("\nworkload     native s   interp s   jit s   interp/native   jit/native   jit speed-up   compile s   compiled   checksums");
   for (const r of results) {
+    const t = r.translator;
+    const agree = [r.interpreter.checksumAgrees, t?.checksumAgrees].every((a) => a !== false) ? (r.nativeSeconds ? "agree" : "no native run") : "DIFFER";
     console.log(
       r.workload.padEnd(12) +
         (r.nativeSeconds?.toFixed(3) ?? "-").padStart(9) +
-        r.guestSeconds.toFixed(3).padStart(11) +
-        (r.slowdown ? `${r.slowdown.toFixed(1)}x` : "-").padStart(11) +
-        r.mips.toFixed(1).padStart(13) +
-        `   ${r.checksumsAgree === null ? "no native run" : r.checksumsAgree ? "agrees" : "DIFFERS"}`,
+        r.interpreter.seconds.toFixed(2).padStart(11) +
+        (t ? t.seconds.toFixed(2) : "-").padStart(8) +
+        x(r.interpreter.slowdown).padStart(16) +
+        x(t?.slowdown).padStart(13) +
+        x(r.speedup).padStart(15) +
+        (t ? t.compileSeconds.toFixed(2) : "-").padStart(12) +
+        (t ? `${(100 * t.compiledShare).toFixed(0)}%` : "-").padStart(11) +
+        `   ${agree}`,
     );
   }
-  const slowdowns = results.flatMap((r) => (r.slowdown ? [r.slowdown] : []));
+  const mean = (values: (number | null | undefined)[]) => {
+    const present = values.filter((v): v is number => typeof v === "number" && v > 0);
+    return present.length ? geometricMean(present) : null;
+  };
   const summary = {
     date: new Date().toISOString(),
-    tier: "interpreter",
-    geometricMeanSlowdown: slowdowns.length ? geometricMean(slowdowns) : null,
-    geometricMeanMips: geometricMean(results.map((r) => r.mips)),
+    geometricMean: {
+      interpreterSlowdown: mean(results.map((r) => r.interpreter.slowdown)),
+      translatorSlowdown: mean(results.map((r) => r.translator?.slowdown)),
+      translatorSpeedup: mean(results.map((r) => r.speedup)),
+      interpreterMips: mean(results.map((r) => r.interpreter.mips)),
+      translatorMips: mean(results.map((r) => r.translator?.mips)),
+    },
     results,
   };
-  console.log(`\ngeometric mean: ${summary.geometricMeanSlowdown?.toFixed(1) ?? "-"}x slower than native, ${summary.geometricMeanMips.toFixed(1)} guest MIPS (interpreter only; the translator is not built yet)`);
+  const g = summary.geometricMean;
+  console.log(`\ngeometric means: interpreter ${x(g.interpreterSlowdown)} slower than native (${g.interpreterMips?.toFixed(1)} MIPS); translator ${x(g.translatorSlowdown)} slower than native (${g.translatorMips?.toFixed(1) ?? "-"} MIPS), ${x(g.translatorSpeedup)} faster than the interpreter`);
   const jsonPath = value("--json") ?? "bench/results/latest.json";
   mkdirSync(jsonPath.replace(/\/[^/]*$/, ""), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify(summary, null, 2) + "\n");
   console.log(`JSON report: ${jsonPath}`);
-  if (results.some((r) => r.checksumsAgree === false)) process.exitCode = 1;
+  if (results.some((r) => r.interpreter.checksumAgrees === false || r.translator?.checksumAgrees === false)) process.exitCode = 1;
 }
 
-main();
+await main();

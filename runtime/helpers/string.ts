@@ -19,6 +19,13 @@ import type { Size } from "../../translator/semantics/builder.js";
 const REPEAT = 1;
 const REPEAT_NOT_EQUAL = 2;
 const ARITHMETIC = Flag.OF | Flag.SF | Flag.ZF | Flag.AF | Flag.PF | Flag.CF;
+/**
+ * Element steps (one element, or one page-wise bulk chunk) a REP helper does per call. When it runs
+ * out with ECX still non-zero the helper returns 1 and the semantic branches back to the instruction
+ * itself, so pending interrupts are taken between calls (as hardware takes them between iterations,
+ * SDM Vol.2 REP: "repeat string operations can be interrupted").
+ */
+export const REP_STEP_BUDGET = 0x4000;
 
 const builders = new WeakMap<Cpu, ImmediateBuilder>();
 function flagsOf(cpu: Cpu): ImmediateBuilder {
@@ -73,19 +80,25 @@ function store(cpu: Cpu, seg: number, offset: number, value: number, c: Cursor):
   else cpu.mmu.write8(linear, value);
 }
 
-/** Run `element` once, or ECX times with a REP prefix (ECX decremented after each element). */
-function repeatLoop(cpu: Cpu, c: Cursor, repeat: number, element: () => boolean): void {
+/**
+ * Run `element` once, or ECX times with a REP prefix (ECX decremented after each element). Returns 1
+ * when the step budget ran out before the end (the instruction is then executed again), else 0.
+ */
+function repeatLoop(cpu: Cpu, c: Cursor, repeat: number, element: () => boolean): number {
   if (repeat === 0) {
     element();
-    return;
+    return 0;
   }
   let remaining = count(cpu, c);
+  let budget = REP_STEP_BUDGET;
   while (remaining !== 0) {
+    if (budget-- === 0) return 1;
     const keepGoing = element();
     remaining = (remaining - 1) >>> 0;
     setCount(cpu, c, remaining);
     if (!keepGoing) break;
   }
+  return 0;
 }
 
 /**
@@ -140,7 +153,9 @@ function bulk(cpu: Cpu, c: Cursor, seg: number, fill: boolean): boolean {
 export function movs(cpu: Cpu, size: number, addressSize: number, seg: number, repeat: number): number {
   const c = cursor(cpu, size, addressSize);
   if (repeat !== 0) {
+    let budget = REP_STEP_BUDGET;
     while (count(cpu, c) !== 0) {
+      if (budget-- === 0) return 1;
       if (bulk(cpu, c, seg, false)) continue;
       store(cpu, Seg.ES, register(cpu, Reg.EDI, c), load(cpu, seg, register(cpu, Reg.ESI, c), c), c);
       advance(cpu, Reg.ESI, c);
@@ -159,7 +174,9 @@ export function stos(cpu: Cpu, size: number, addressSize: number, _seg: number, 
   const c = cursor(cpu, size, addressSize);
   const value = cpu.reg32(Reg.EAX);
   if (repeat !== 0) {
+    let budget = REP_STEP_BUDGET;
     while (count(cpu, c) !== 0) {
+      if (budget-- === 0) return 1;
       if (bulk(cpu, c, Seg.ES, true)) continue;
       store(cpu, Seg.ES, register(cpu, Reg.EDI, c), value, c);
       advance(cpu, Reg.EDI, c);
@@ -175,31 +192,30 @@ export function stos(cpu: Cpu, size: number, addressSize: number, _seg: number, 
 export function lods(cpu: Cpu, size: number, addressSize: number, seg: number, repeat: number): number {
   const c = cursor(cpu, size, addressSize);
   const b = flagsOf(cpu);
-  repeatLoop(cpu, c, repeat, () => {
+  return repeatLoop(cpu, c, repeat, () => {
     b.setReg(size as Size, Reg.EAX, load(cpu, seg, register(cpu, Reg.ESI, c), c));
     advance(cpu, Reg.ESI, c);
     return true;
   });
-  return 0;
 }
 
 /** CMPS/SCAS: flags as CMP; REPE stops when ZF = 0, REPNE when ZF = 1 (SDM Vol.2 REP). */
-function compare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number]): void {
+function compare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number]): number {
   const b = flagsOf(cpu);
   const mask = c.size === 32 ? -1 : c.size === 16 ? 0xffff : 0xff;
   // A fault in the middle of REPE/REPNE CMPS/SCAS leaves EFLAGS as they were before the instruction
   // (observed on Intel hardware by the conformance vectors; registers reflect the completed elements).
   const saved = repeat !== 0 ? b.getEflags() : 0;
   try {
-    repeatCompare(cpu, c, repeat, operands, b, mask);
+    return repeatCompare(cpu, c, repeat, operands, b, mask);
   } catch (error) {
     if (repeat !== 0) b.setFlagBits(ARITHMETIC, saved);
     throw error;
   }
 }
 
-function repeatCompare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number], b: ImmediateBuilder, mask: number): void {
-  repeatLoop(cpu, c, repeat, () => {
+function repeatCompare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number], b: ImmediateBuilder, mask: number): number {
+  return repeatLoop(cpu, c, repeat, () => {
     const [x, y] = operands();
     const result = (x - y) & mask;
     b.setFlags(FlagOp.Sub, c.size as Size, result, x, y, ARITHMETIC);
@@ -210,25 +226,23 @@ function repeatCompare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [num
 
 export function cmps(cpu: Cpu, size: number, addressSize: number, seg: number, repeat: number): number {
   const c = cursor(cpu, size, addressSize);
-  compare(cpu, c, repeat, () => {
+  return compare(cpu, c, repeat, () => {
     const x = load(cpu, seg, register(cpu, Reg.ESI, c), c);
     const y = load(cpu, Seg.ES, register(cpu, Reg.EDI, c), c);
     advance(cpu, Reg.ESI, c);
     advance(cpu, Reg.EDI, c);
     return [x, y];
   });
-  return 0;
 }
 
 export function scas(cpu: Cpu, size: number, addressSize: number, _seg: number, repeat: number): number {
   const c = cursor(cpu, size, addressSize);
   const mask = size === 32 ? -1 : size === 16 ? 0xffff : 0xff;
-  compare(cpu, c, repeat, () => {
+  return compare(cpu, c, repeat, () => {
     const y = load(cpu, Seg.ES, register(cpu, Reg.EDI, c), c);
     advance(cpu, Reg.EDI, c);
     return [cpu.reg32(Reg.EAX) & mask, y];
   });
-  return 0;
 }
 
 function checkPort(cpu: Cpu, port: number, bytes: number): void {
@@ -239,24 +253,22 @@ export function ins(cpu: Cpu, size: number, addressSize: number, _seg: number, r
   const c = cursor(cpu, size, addressSize);
   const port = cpu.reg32(Reg.EDX) & 0xffff;
   checkPort(cpu, port, c.bytes);
-  repeatLoop(cpu, c, repeat, () => {
+  return repeatLoop(cpu, c, repeat, () => {
     // Check the destination before reading the port: a port read may have side effects.
     segmentLinear(cpu, Seg.ES, register(cpu, Reg.EDI, c), c.bytes, true);
     store(cpu, Seg.ES, register(cpu, Reg.EDI, c), cpu.io.read(port, size as 8 | 16 | 32), c);
     advance(cpu, Reg.EDI, c);
     return true;
   });
-  return 0;
 }
 
 export function outs(cpu: Cpu, size: number, addressSize: number, seg: number, repeat: number): number {
   const c = cursor(cpu, size, addressSize);
   const port = cpu.reg32(Reg.EDX) & 0xffff;
   checkPort(cpu, port, c.bytes);
-  repeatLoop(cpu, c, repeat, () => {
+  return repeatLoop(cpu, c, repeat, () => {
     cpu.io.write(port, load(cpu, seg, register(cpu, Reg.ESI, c), c), size as 8 | 16 | 32);
     advance(cpu, Reg.ESI, c);
     return true;
   });
-  return 0;
 }

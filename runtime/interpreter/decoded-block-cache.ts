@@ -24,13 +24,15 @@ export interface DecodedBlock {
   valid: boolean;
   /** Its translation, once hot (null: translation failed, keep interpreting). */
   compiled?: CompiledCode | null;
+  /** End of the bytes the translation covers (a region may run on through following blocks). */
+  compiledEnd?: number;
 }
 
 /** What the translator tier hands back for a block (translator/backend/compile-block.ts). */
 export interface CompiledCode {
   readonly run: () => number;
   readonly eip: number;
-  readonly mode: { code16: boolean; stack16: boolean; protectedMode: boolean };
+  readonly mode: { code16: boolean; stack16: boolean; protectedMode: boolean; cpl: number };
 }
 
 export class DecodedBlockCache {
@@ -49,6 +51,20 @@ export class DecodedBlockCache {
 
   get(physical: number, code16: boolean): DecodedBlock | undefined {
     return this.blocks.get(DecodedBlockCache.key(physical, code16));
+  }
+
+  /** Make writes to the pages of [physical, end) reach `block` too (its translation covers them). */
+  cover(block: DecodedBlock, end: number): void {
+    block.compiledEnd = end;
+    for (let page = (block.physical >>> 12) + 1; page <= (end - 1) >>> 12; page++) {
+      let list = this.byPage.get(page);
+      if (list === undefined) {
+        list = [];
+        this.byPage.set(page, list);
+        this.onFirstBlockInPage(page);
+      }
+      list.push(block);
+    }
   }
 
   add(block: DecodedBlock, code16: boolean): void {
@@ -72,7 +88,7 @@ export class DecodedBlockCache {
       if (list === undefined) continue;
       const kept: DecodedBlock[] = [];
       for (const block of list) {
-        if (block.physical < end && block.physicalEnd > physical) {
+        if (block.physical < end && Math.max(block.physicalEnd, block.compiledEnd ?? 0) > physical) {
           block.valid = false;
           this.blocks.delete(DecodedBlockCache.key(block.physical, false));
           this.blocks.delete(DecodedBlockCache.key(block.physical, true));

@@ -46,8 +46,20 @@ export interface InterpreterStatistics {
 export interface Translator {
   /** Executions of a block before it is compiled. */
   readonly threshold: number;
-  compile(block: DecodedBlock, eip: number, mode: CompiledCode["mode"]): CompiledCode;
+  compile(region: Region, eip: number, mode: CompiledCode["mode"]): CompiledCode;
 }
+
+/** A straight-line region for the translator: a block and the blocks that follow its conditional exits. */
+export interface Region {
+  readonly instructions: Instruction[];
+  readonly semantics: (Semantic | undefined)[];
+  /** Physical end of the covered bytes. */
+  readonly physicalEnd: number;
+}
+
+/** Longest region compiled as one function. */
+const MAX_REGION_INSTRUCTIONS = 96;
+const CONDITIONAL_EXITS = new Set(["JCC", "LOOP", "LOOPE", "LOOPNE", "JCXZ"]);
 
 export class Interpreter {
   readonly builder: ImmediateBuilder;
@@ -101,18 +113,21 @@ export class Interpreter {
         const limit = i32[CS_LIMIT]! >>> 0;
         block.executions++;
         if (this.translator !== null) {
-          if (block.compiled === undefined && block.executions >= this.translator.threshold) this.translate(block, eip, code16, stack16, protectedMode);
+          const cpl = i32[State.cpl >> 2]!;
+          if (block.compiled === undefined && block.executions >= this.translator.threshold) this.translate(block, eip, { code16, stack16, protectedMode, cpl });
           const compiled = block.compiled;
           if (
             compiled && compiled.eip === eip && compiled.mode.code16 === code16 && compiled.mode.stack16 === stack16 &&
-            compiled.mode.protectedMode === protectedMode && eip + block.physicalEnd - block.physical - 1 <= limit
+            compiled.mode.protectedMode === protectedMode && compiled.mode.cpl === cpl && eip + (block.compiledEnd ?? block.physicalEnd) - block.physical - 1 <= limit
           ) {
             i32[State.codeChanged >> 2] = 0;
             compiledRunning = true;
             compiled.run();
             compiledRunning = false;
-            executed += instructions.length;
-            this.statistics.compiledInstructions += instructions.length;
+            // Compiled regions report the instructions they retired in State.retired.
+            const retired = i32[State.retired >> 2]!;
+            executed += retired;
+            this.statistics.compiledInstructions += retired;
             continue;
           }
         }
@@ -139,10 +154,12 @@ export class Interpreter {
     return executed;
   }
 
-  private translate(block: DecodedBlock, eip: number, code16: boolean, stack16: boolean, protectedMode: boolean): void {
+  private translate(block: DecodedBlock, eip: number, mode: CompiledCode["mode"]): void {
     const started = performance.now();
     try {
-      block.compiled = this.translator!.compile(block, eip, { code16, stack16, protectedMode });
+      const region = this.region(block, eip, mode.code16);
+      block.compiled = this.translator!.compile(region, eip, mode);
+      if (region.physicalEnd > block.physicalEnd) this.blocks.cover(block, region.physicalEnd);
       this.statistics.blocksCompiled++;
     } catch (error) {
       block.compiled = null;
@@ -150,6 +167,35 @@ export class Interpreter {
       if (process.env.WARP86_DEBUG) console.error(`warp86: translation of block at ${eip.toString(16)} failed:`, error);
     }
     this.statistics.compileSeconds += (performance.now() - started) / 1000;
+  }
+
+  /**
+   * The block at eip plus, while a block ends in a conditional branch, the block at its fall-through
+   * address in the same page: compiled code leaves at each taken branch and runs straight on otherwise.
+   */
+  private region(first: DecodedBlock, eip: number, code16: boolean): Region {
+    const instructions = [...first.instructions];
+    const semantics = [...first.semantics];
+    let block = first;
+    let at = eip + instructions.reduce((n, i) => n + i.length, 0);
+    for (;;) {
+      const last = block.instructions[block.instructions.length - 1];
+      if (last === undefined || !CONDITIONAL_EXITS.has(semanticKey(last.row))) break;
+      if ((block.physicalEnd & 0xfff) === 0 || instructions.length >= MAX_REGION_INSTRUCTIONS) break;
+      const physical = block.physicalEnd;
+      let next: DecodedBlock;
+      try {
+        next = this.blocks.get(physical, code16) ?? this.decodeBlock((this.cpu.i32[CS_BASE]! + at) | 0, physical, RAM_BASE + physical, code16);
+      } catch {
+        break; // undecodable bytes after the branch: the region ends before them
+      }
+      if (next.instructions.length === 0) break;
+      instructions.push(...next.instructions);
+      semantics.push(...next.semantics);
+      at += next.instructions.reduce((n, i) => n + i.length, 0);
+      block = next;
+    }
+    return { instructions, semantics, physicalEnd: block.physicalEnd };
   }
 
   /** The decoded block at CS:eip, decoding it on first use. Faults like an instruction fetch. */

@@ -74,6 +74,8 @@ export const State = {
   instructionEip: 0x12c,
   /** Set when a store changed bytes that decoded or translated code covers. */
   codeChanged: 0x13c,
+  /** Instructions retired by the last run of a compiled region (it may leave at any branch). */
+  retired: 0x140,
 
   /** Model-specific registers that the P6 identity exposes (SYSENTER_CS/ESP/EIP). */
   sysenterCs: 0x130,

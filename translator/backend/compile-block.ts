@@ -17,6 +17,7 @@ export interface BlockMode {
   code16: boolean;
   stack16: boolean;
   protectedMode: boolean;
+  cpl: number;
 }
 
 export interface CompiledBlock {
@@ -94,10 +95,10 @@ export function emitBlockModule(
     for (const [name, params, result] of IMPORT_SIGNATURES) {
       m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
     }
-    const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode);
+    const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl);
     let at = eip;
     instructions.forEach((instruction, n) => {
-      builder.beginInstruction(instruction, at);
+      builder.beginInstruction(instruction, at, n);
       const semantic = semantics[n];
       if (semantic === undefined) builder.raise(6);
       else semantic(builder, instruction);

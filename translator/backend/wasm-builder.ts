@@ -22,7 +22,8 @@ import {
 } from "../semantics/flags.js";
 import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.js";
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
-import { State } from "../../runtime/state/layout.js";
+import { State, TLB_BASE } from "../../runtime/state/layout.js";
+import { fastPathTest } from "../../runtime/mmu/tlb-entry.js";
 
 export type Value = { readonly constant: number } | { readonly local: number };
 
@@ -72,6 +73,8 @@ export class WasmBuilder implements Builder<Value> {
     private readonly code16: boolean,
     private readonly stack16: boolean,
     private readonly protectedModeActive: boolean,
+    /** CPL the block was compiled for (selects the user or supervisor TLB test). */
+    private readonly cpl: number,
   ) {}
 
   // ---- emission plumbing ----
@@ -123,8 +126,10 @@ export class WasmBuilder implements Builder<Value> {
   }
 
   // ---- per instruction ----
-  beginInstruction(i: Instruction, eip: number): void {
+  beginInstruction(i: Instruction, eip: number, index: number): void {
     this.currentEip = eip;
+    // Instructions retired if the region leaves during this one (it completes unless it faults).
+    this.emit(this.storeField(State.retired, this.m.i32.const(index + 1)));
     this.currentLength = i.length;
     this.eaInstruction = null;
     this.eaValue = null;
@@ -261,14 +266,51 @@ export class WasmBuilder implements Builder<Value> {
     this.eaValue = ea;
     return ea;
   }
+  /**
+   * The inline fast path of a memory access: a flat, present, writable data segment (base 0, limit
+   * 4 GiB) and a shadow-TLB hit for this privilege and access kind, not crossing a page. Evaluates to
+   * the host address in `host` and to 1 when the fast path applies (runtime/mmu/tlb-entry.ts).
+   */
+  private fastPath(segment: number, offset: Value, bytes: number, write: boolean, host: number): Expression {
+    const m = this.m;
+    const field = (f: number) => this.loadField(State.segments + segment * 16 + f);
+    const linear = this.newLocal();
+    const entry = this.newLocal();
+    const { mask, expected } = fastPathTest(write, this.cpl === 3);
+    const flatData = m.i32.and(
+      m.i32.eq(m.i32.and(field(12), m.i32.const(0x9e)), m.i32.const(0x92)),
+      m.i32.and(m.i32.eqz(field(4)), m.i32.eq(field(8), m.i32.const(-1))),
+    );
+    this.emit(m.local.set(linear, this.get(offset)));
+    this.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(m.local.get(linear, binaryen.i32), m.i32.const(12)), m.i32.const(2)))));
+    this.emit(m.local.set(host, m.i32.xor(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(~0xfff)), m.local.get(linear, binaryen.i32))));
+    const hit = m.i32.eq(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(mask)), m.i32.const(expected));
+    const inPage = m.i32.le_u(m.i32.and(m.local.get(linear, binaryen.i32), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes));
+    return m.i32.and(m.i32.and(flatData, hit), inPage);
+  }
   load(size: Size, segment: number, offset: Value, forWrite?: boolean): Value {
-    this.flushFlags(); // a fault inside the import must see exact flags
-    return this.define(this.call(`read${size}`, [this.m.i32.const(segment), this.get(offset), this.m.i32.const(forWrite ? 1 : 0)]));
+    this.flushFlags(); // a fault inside the slow path must see exact flags
+    const m = this.m;
+    const host = this.newLocal();
+    const result = this.newLocal();
+    const fast = this.fastPath(segment, offset, size >> 3, forWrite === true, host);
+    const at = m.local.get(host, binaryen.i32);
+    const direct = size === 32 ? m.i32.load(0, 1, at) : size === 16 ? m.i32.load16_u(0, 1, at) : m.i32.load8_u(0, 1, at);
+    const slow = this.call(`read${size}`, [m.i32.const(segment), this.get(offset), m.i32.const(forWrite ? 1 : 0)]);
+    this.emit(m.if(fast, m.local.set(result, direct), m.local.set(result, slow)));
+    return { local: result };
   }
   store(size: Size, segment: number, offset: Value, value: Value): void {
     this.flushFlags();
-    // A store may hit translated code (the import returns 1): leave before the next instruction.
-    this.emit(this.m.if(this.call(`write${size}`, [this.m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged)));
+    const m = this.m;
+    const host = this.newLocal();
+    const fast = this.fastPath(segment, offset, size >> 3, true, host);
+    const at = m.local.get(host, binaryen.i32);
+    const v = this.get(value);
+    const direct = size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
+    // The slow path may hit translated code (the import returns 1): leave before the next instruction.
+    const slow = m.if(this.call(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
+    this.emit(m.if(fast, direct, slow));
   }
   probeWrite(segment: number, offset: Value, bytes: number): void {
     this.flushFlags();

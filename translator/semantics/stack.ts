@@ -91,8 +91,9 @@ function enter<V>(b: Builder<V>, i: Instruction): void {
   const stack = b.stackSize();
   const sp = stackPointer(b);
   const frame = b.sub(sp, b.constant(width));
-  // Check the whole frame before the first write.
-  b.probeWrite(Seg.SS, stackOffset(b, b.sub(sp, b.constant(width * (level + 1) + allocation))), width * (level + 1));
+  // Check every slot ENTER writes (saved EBP, copied frame pointers, FrameTemp) before the first
+  // write; the allocation below them is not touched, so it is not probed (no #PF for it).
+  b.probeWrite(Seg.SS, stackOffset(b, b.sub(sp, b.constant(width * (level + 1)))), width * (level + 1));
   b.store(size, Seg.SS, stackOffset(b, frame), b.getReg(size, Reg.EBP));
   let bp = stack === 16 ? b.getReg(16, Reg.EBP) : b.getReg(32, Reg.EBP);
   for (let n = 1; n < level; n++) {

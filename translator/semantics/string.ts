@@ -20,7 +20,10 @@ function stringHelper(name: HelperName): Semantic {
   return <V>(b: Builder<V>, i: Instruction) => {
     const repeat = i.prefixes & Prefix.Rep ? RepeatKind.Repeat : i.prefixes & Prefix.Repne ? RepeatKind.RepeatNotEqual : RepeatKind.None;
     const size = i.operands.find((op) => op.size > 0 && op.kind >= 8)?.size ?? i.operands[0]!.size;
-    b.helper(name, b.constant(size), b.constant(i.addressSize), b.constant(i.segment), b.constant(repeat));
+    const unfinished = b.helper(name, b.constant(size), b.constant(i.addressSize), b.constant(i.segment), b.constant(repeat));
+    // A REP helper returns 1 when its step budget ran out with elements left: execute the same
+    // instruction again (interrupts and the time slice are checked in between).
+    if (repeat !== RepeatKind.None) b.branch(unfinished, b.instructionPointer());
   };
 }
 
