@@ -8,3 +8,4 @@ export { Cpu } from "../runtime/cpu.js";
 export { Uart16550, COM1 } from "../runtime/devices/uart16550.js";
 export { decode } from "../translator/decoder/decode.js";
 export { OPCODES } from "../translator/isa/opcodes.js";
+export { enableTranslator, type TranslatorOptions } from "./translator-tier.js";

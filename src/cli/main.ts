@@ -8,11 +8,13 @@ import { readFileSync } from "node:fs";
 import { Machine } from "../machine.js";
 import { loadMultiboot } from "../loaders/multiboot.js";
 import { ImageError } from "../loaders/errors.js";
+import { enableTranslator } from "../translator-tier.js";
 
-const USAGE = `usage: warp86 run <kernel> [--mem SIZE] [--cmdline TEXT] [--max-instructions N] [--stats]
+const USAGE = `usage: warp86 run <kernel> [--mem SIZE] [--cmdline TEXT] [--tier translator|interpreter] [--max-instructions N] [--stats]
   kernel              a Multiboot v1 kernel (ELF or a.out kludge)
   --mem SIZE          guest RAM, e.g. 64M, 1G (default 128M; 1M..1G, a multiple of 4K)
   --cmdline TEXT      the kernel command line passed in the multiboot information
+  --tier T            translator (default: hot code compiled to WebAssembly) or interpreter
   --max-instructions N  stop after about N guest instructions
   --stats             print run statistics (instructions, MIPS) on stderr`;
 
@@ -27,6 +29,7 @@ export function parseSize(text: string): number {
 
 interface Options {
   kernel: string;
+  tier: "translator" | "interpreter";
   mem: number;
   cmdline: string;
   maxInstructions?: number;
@@ -36,7 +39,7 @@ interface Options {
 export function parseArguments(args: string[]): Options {
   if (args.length === 0 || args[0] === "--help" || args[0] === "-h") throw new UsageError("");
   if (args[0] !== "run") throw new UsageError(`unknown command '${args[0]}'`);
-  const options: Partial<Options> = { mem: 128 << 20, cmdline: "", stats: false };
+  const options: Partial<Options> = { mem: 128 << 20, cmdline: "", stats: false, tier: "translator" };
   for (let n = 1; n < args.length; n++) {
     const arg = args[n]!;
     const value = () => {
@@ -46,6 +49,11 @@ export function parseArguments(args: string[]): Options {
     };
     if (arg === "--mem") options.mem = parseSize(value());
     else if (arg === "--cmdline") options.cmdline = value();
+    else if (arg === "--tier") {
+      const tier = value();
+      if (tier !== "translator" && tier !== "interpreter") throw new UsageError(`--tier must be translator or interpreter, not '${tier}'`);
+      options.tier = tier;
+    }
     else if (arg === "--max-instructions") {
       const v = Number(value());
       if (!Number.isInteger(v) || v <= 0) throw new UsageError("--max-instructions needs a positive integer");
@@ -59,7 +67,7 @@ export function parseArguments(args: string[]): Options {
   return options as Options;
 }
 
-export function main(args: string[]): number {
+export async function main(args: string[]): Promise<number> {
   let options: Options;
   try {
     options = parseArguments(args);
@@ -100,13 +108,15 @@ export function main(args: string[]): number {
       // no standard input
     }
   }
+  if (options.tier === "translator") await enableTranslator(machine);
   machine.sliceListeners.push(flush);
   const started = process.hrtime.bigint();
   const result = machine.run({ maxInstructions: options.maxInstructions });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   flush();
   if (options.stats) {
-    process.stderr.write(`warp86: ${result.reason} after ${result.instructions} instructions in ${seconds.toFixed(3)} s (${(result.instructions / seconds / 1e6).toFixed(1)} MIPS)\n`);
+    const stats = machine.interpreter.statistics;
+    process.stderr.write(`warp86: ${result.reason} after ${result.instructions} instructions in ${seconds.toFixed(3)} s (${(result.instructions / seconds / 1e6).toFixed(1)} MIPS, ${options.tier}; ${stats.blocksCompiled} blocks compiled in ${stats.compileSeconds.toFixed(2)} s)\n`);
   }
   switch (result.reason) {
     case "debug-exit":
@@ -125,6 +135,6 @@ export function main(args: string[]): number {
   }
 }
 
-if (process.argv[1] && /main\.[tj]s$|warp86(\.mjs)?$|cli\.[cm]?js$/.test(process.argv[1])) {
-  process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && /main\.[tj]s$/.test(process.argv[1])) {
+  process.exitCode = await main(process.argv.slice(2));
 }

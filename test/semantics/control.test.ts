@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { runSnippet, setupMachine, hex } from "../support/run-snippet.js";
-import { Seg } from "../../runtime/state/layout.js";
+import { Seg, State } from "../../runtime/state/layout.js";
 import { REP_STEP_BUDGET } from "../../runtime/helpers/string.js";
 
 const le32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
@@ -155,6 +155,8 @@ describe("strings", () => {
     expect(r.regs).toMatchObject({ ecx: 0, edi: 0x100000 - 1 });
     expect(r.read(0x100000, 2)).toEqual([0x77, 0x77]);
     expect(r.read(0x100000 + n - 2, 3)).toEqual([0x77, 0x77, 0]);
+    // STD, four executions of the REP STOSB (three budgets, then the rest), UD2
+    expect(r.machine.cpu.field(State.instructionCount)).toBe(1 + 4 + 1);
     // REPE SCASB over equal bytes, then a difference past several budgets
     const s2 = runSnippet("f3 ae", { regs: { edi: 0x100000, ecx: n + 10, eax: 0 }, memory: [{ address: 0x100000 + n, bytes: [1] }] });
     expect(s2.regs).toMatchObject({ ecx: 9, edi: 0x100000 + n + 1 });

@@ -91,9 +91,10 @@ function enter<V>(b: Builder<V>, i: Instruction): void {
   const stack = b.stackSize();
   const sp = stackPointer(b);
   const frame = b.sub(sp, b.constant(width));
-  // Check every slot ENTER writes (saved EBP, copied frame pointers, FrameTemp) before the first
-  // write; the allocation below them is not touched, so it is not probed (no #PF for it).
-  b.probeWrite(Seg.SS, stackOffset(b, b.sub(sp, b.constant(width * (level + 1)))), width * (level + 1));
+  // Check the whole frame before the first write. The probed range ends at the final ESP (the frame
+  // slots moved down by the allocation): the native vectors show the hardware faulting on an
+  // unmapped allocation area before it writes anything.
+  b.probeWrite(Seg.SS, stackOffset(b, b.sub(sp, b.constant(width * (level + 1) + allocation))), width * (level + 1));
   b.store(size, Seg.SS, stackOffset(b, frame), b.getReg(size, Reg.EBP));
   let bp = stack === 16 ? b.getReg(16, Reg.EBP) : b.getReg(32, Reg.EBP);
   for (let n = 1; n < level; n++) {
