@@ -323,7 +323,9 @@ export class WasmBuilder implements Builder<Value> {
     if (pending === null || (pending & ~mask) !== 0) {
       // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
       this.flushFlags();
-      this.emit(this.call("keepFlags", [this.m.i32.const(~mask)], binaryen.none));
+      const m = this.m;
+      // Only when such flags are really pending (usually not): then compute them in the runtime.
+      this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask)), this.call("keepFlags", [m.i32.const(~mask)], binaryen.none)));
     }
     // The previous record, if never stored, is overwritten: its stores are simply never emitted.
     this.record = { op, size, result, src1, src2, mask, unstored: true };

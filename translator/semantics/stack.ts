@@ -91,10 +91,8 @@ function enter<V>(b: Builder<V>, i: Instruction): void {
   const stack = b.stackSize();
   const sp = stackPointer(b);
   const frame = b.sub(sp, b.constant(width));
-  // Check the whole frame before the first write. The probed range ends at the final ESP (the frame
-  // slots moved down by the allocation): the native vectors show the hardware faulting on an
-  // unmapped allocation area before it writes anything.
-  b.probeWrite(Seg.SS, stackOffset(b, b.sub(sp, b.constant(width * (level + 1) + allocation))), width * (level + 1));
+  // Check the frame slots before the first write.
+  b.probeWrite(Seg.SS, stackOffset(b, b.sub(sp, b.constant(width * (level + 1)))), width * (level + 1));
   b.store(size, Seg.SS, stackOffset(b, frame), b.getReg(size, Reg.EBP));
   let bp = stack === 16 ? b.getReg(16, Reg.EBP) : b.getReg(32, Reg.EBP);
   for (let n = 1; n < level; n++) {
@@ -103,8 +101,13 @@ function enter<V>(b: Builder<V>, i: Instruction): void {
     b.store(size, Seg.SS, stackOffset(b, b.sub(frame, b.constant(n * width))), value);
   }
   if (level > 0) b.store(size, Seg.SS, stackOffset(b, b.sub(frame, b.constant(level * width))), frame);
+  // Then the final ESP is checked for writing, AFTER the frame is written: the native vectors show the
+  // hardware writing the whole frame and then faulting with CR2 = the new ESP, registers unchanged
+  // (a deliberate exception to "stores after all checks"; re-executing ENTER rewrites the same frame).
+  const finalSp = b.sub(frame, b.constant(level * width + allocation));
+  if (allocation > 0) b.probeWrite(Seg.SS, stackOffset(b, finalSp), width);
   b.setReg(size, Reg.EBP, frame);
-  b.setReg(stack, ESP, b.sub(frame, b.constant(level * width + allocation)));
+  b.setReg(stack, ESP, finalSp);
 }
 
 function leave<V>(b: Builder<V>, i: Instruction): void {

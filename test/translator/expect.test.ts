@@ -1,0 +1,48 @@
+/**
+ * Golden "expect" files: the WebAssembly text the translator emits for small x86 snippets, checked in
+ * so that a change in generated code shows as a diff. Regenerate deliberately with UPDATE_EXPECT=1.
+ */
+import { describe, expect, it } from "vitest";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { emitBlockModule } from "../../translator/backend/compile-block.js";
+import { decode } from "../../translator/decoder/decode.js";
+import { SEMANTICS } from "../../translator/semantics/index.js";
+import { semanticKey } from "../../translator/isa/opcodes.js";
+import type { Instruction } from "../../translator/isa/types.js";
+import { hex } from "../support/run-snippet.js";
+
+const SNIPPETS: Record<string, string> = {
+  // add eax, ebx; cmp eax, ecx; jb +0: the compare fuses into one i32.lt_u, ADD's flags are never stored
+  "add-cmp-jb": "01 d8 39 c8 72 00",
+  // mov eax, [ebx+8]; inc eax; mov [ebx+8], eax: the inline TLB fast path for a load and a store
+  "load-inc-store": "8b 43 08 40 89 43 08",
+  // shl eax, cl: a dynamic count: flags written only when the count is non-zero
+  "shl-cl": "d3 e0",
+};
+
+function decodeAll(code: string): Instruction[] {
+  const bytes = Uint8Array.from(hex(code));
+  const list: Instruction[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const i = decode(bytes, at, bytes.length, 32);
+    if (typeof i === "number") throw new Error(`undecodable at ${at}`);
+    list.push(i);
+    at += i.length;
+  }
+  return list;
+}
+
+describe("translator expect files", () => {
+  for (const [name, code] of Object.entries(SNIPPETS)) {
+    it(name, () => {
+      const instructions = decodeAll(code);
+      const semantics = instructions.map((i) => SEMANTICS[semanticKey(i.row)]);
+      const { text } = emitBlockModule(instructions, semantics, 0x1000, { code16: false, stack16: false, protectedMode: true, cpl: 0 }, { text: true, validate: true });
+      const path = `test/translator/expect/${name}.wat`;
+      const header = `;; ${code}\n`;
+      if (process.env.UPDATE_EXPECT === "1") writeFileSync(path, header + text);
+      expect(existsSync(path), `${path} is missing: run with UPDATE_EXPECT=1 to create it`).toBe(true);
+      expect(header + text).toBe(readFileSync(path, "utf8"));
+    });
+  }
+});

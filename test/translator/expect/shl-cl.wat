@@ -1,0 +1,119 @@
+;; d3 e0
+(module
+ (type $0 (func (param i32 i32 i32) (result i32)))
+ (type $1 (func (param i32) (result i32)))
+ (type $2 (func (result i32)))
+ (type $3 (func (param i32 i32 i32)))
+ (type $4 (func (param i32)))
+ (type $5 (func (param i32 i32)))
+ (type $6 (func (param i32 i32 i32 i32 i32)))
+ (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (import "env" "memory" (memory $0 0 65536))
+ (import "env" "read8" (func $read8 (param i32 i32 i32) (result i32)))
+ (import "env" "read16" (func $read16 (param i32 i32 i32) (result i32)))
+ (import "env" "read32" (func $read32 (param i32 i32 i32) (result i32)))
+ (import "env" "write8" (func $write8 (param i32 i32 i32) (result i32)))
+ (import "env" "write16" (func $write16 (param i32 i32 i32) (result i32)))
+ (import "env" "write32" (func $write32 (param i32 i32 i32) (result i32)))
+ (import "env" "probeWrite" (func $probeWrite (param i32 i32 i32)))
+ (import "env" "keepFlags" (func $keepFlags (param i32)))
+ (import "env" "getFlag" (func $getFlag (param i32) (result i32)))
+ (import "env" "condition" (func $condition (param i32) (result i32)))
+ (import "env" "getEflags" (func $getEflags (result i32)))
+ (import "env" "raise" (func $raise (param i32 i32)))
+ (import "env" "divide" (func $divide (param i32 i32 i32 i32 i32)))
+ (import "env" "helper" (func $helper (param i32 i32 i32 i32 i32) (result i32)))
+ (export "run" (func $run))
+ (func $run (result i32)
+  (local $0 i32)
+  (local $1 i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (i32.store offset=320
+   (i32.const 0)
+   (i32.const 1)
+  )
+  (i32.store offset=300
+   (i32.const 0)
+   (i32.const 4096)
+  )
+  (i32.store offset=32
+   (i32.const 0)
+   (i32.const 4098)
+  )
+  (local.set $0
+   (i32.load8_u offset=4
+    (i32.const 0)
+   )
+  )
+  (local.set $1
+   (i32.and
+    (local.get $0)
+    (i32.const 31)
+   )
+  )
+  (local.set $2
+   (i32.load
+    (i32.const 0)
+   )
+  )
+  (local.set $3
+   (i32.ne
+    (local.get $1)
+    (i32.const 0)
+   )
+  )
+  (if
+   (local.get $3)
+   (then
+    (local.set $4
+     (i32.shl
+      (local.get $2)
+      (local.get $1)
+     )
+    )
+    (i32.store
+     (i32.const 0)
+     (local.get $4)
+    )
+    (if
+     (i32.and
+      (i32.load offset=40
+       (i32.const 0)
+      )
+      (i32.const -2262)
+     )
+     (then
+      (call $keepFlags
+       (i32.const -2262)
+      )
+     )
+    )
+    (i32.store offset=44
+     (i32.const 0)
+     (i32.const 8195)
+    )
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $4)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $2)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (local.get $1)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (i32.const 2261)
+    )
+   )
+  )
+  (return
+   (i32.const 0)
+  )
+ )
+)
