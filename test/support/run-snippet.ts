@@ -70,6 +70,8 @@ export function setupMachine(code: number[] | Uint8Array, setup: SnippetSetup = 
     }
   }
   cpu.setField(State.cr0, mode === "real" ? 0x60000010 : 0x60000011);
+  // Real mode: the IVT at 0 with its architectural limit, so INT n reaches it.
+  if (mode === "real") cpu.setField(State.idtrLimit, 0x3ff);
   cpu.setField(State.cpl, mode === "real" ? 0 : cpl);
   cpu.setField(State.eflags, (setup.eflags ?? 0) | EFLAGS_FIXED_ONE);
   cpu.setField(State.lazyPending, 0);
