@@ -96,6 +96,7 @@ export function emitBlockModule(
       m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
     }
     const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl);
+    builder.enableLoop(eip, instructions.length);
     let at = eip;
     instructions.forEach((instruction, n) => {
       builder.beginInstruction(instruction, at, n);
@@ -105,7 +106,8 @@ export function emitBlockModule(
       at = mode.code16 ? (at + instruction.length) & 0xffff : (at + instruction.length) | 0;
     });
     builder.flushFlags();
-    const body = m.block(null, [...builder.takeStatements(), m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
+    const region = m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...builder.takeStatements(), m.return(m.i32.const(BlockExit.Continue))], binaryen.none));
+    const body = m.block(null, [region, m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
     m.addFunction("run", binaryen.none, binaryen.i32, builder.locals, body);
     m.addFunctionExport("run", "run");
     if (options.validate && !m.validate()) throw new Error("translator emitted an invalid module");

@@ -66,6 +66,8 @@ export class WasmBuilder implements Builder<Value> {
   private currentEip = 0;
   /** Set by a conditional arm that changed the flags: after the conditional they are unknown. */
   private armsChangedFlags = false;
+  /** A branch back to the region's first instruction becomes a wasm loop (see enableLoop). */
+  private loop: { eip: number; length: number; retiredBase: number; iterations: number } | null = null;
   private currentLength = 0;
 
   constructor(
@@ -125,11 +127,25 @@ export class WasmBuilder implements Builder<Value> {
     return list;
   }
 
+  /**
+   * Let branches to `eip` (the region's start) loop inside the function instead of returning to the
+   * runtime: at most LOOP_ITERATIONS times per call, so interrupts and the time slice wait boundedly.
+   * The flag record is stored at the back-edge, so each iteration starts from memory as the first did.
+   */
+  enableLoop(eip: number, length: number): void {
+    this.loop = { eip, length, retiredBase: this.newLocal(), iterations: this.newLocal() };
+  }
+  static readonly LOOP_LABEL = "region";
+  static readonly LOOP_ITERATIONS = 1 << 16;
+
   // ---- per instruction ----
   beginInstruction(i: Instruction, eip: number, index: number): void {
     this.currentEip = eip;
     // Instructions retired if the region leaves during this one (it completes unless it faults).
-    this.emit(this.storeField(State.retired, this.m.i32.const(index + 1)));
+    const retired = this.loop
+      ? this.m.i32.add(this.m.local.get(this.loop.retiredBase, binaryen.i32), this.m.i32.const(index + 1))
+      : this.m.i32.const(index + 1);
+    this.emit(this.storeField(State.retired, retired));
     this.currentLength = i.length;
     this.eaInstruction = null;
     this.eaValue = null;
@@ -368,6 +384,22 @@ export class WasmBuilder implements Builder<Value> {
 
   // ---- control ----
   jump(target: Value): void {
+    const loop = this.loop;
+    if (loop !== null && "constant" in target && target.constant === loop.eip) {
+      const m = this.m;
+      const local = (n: number) => m.local.get(n, binaryen.i32);
+      this.emit(m.block(null, [
+        ...this.flagStores(),
+        m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(loop.length))),
+        m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
+        m.if(
+          m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
+          m.block(null, [this.storeField(State.eip, m.i32.const(loop.eip)), m.return(m.i32.const(BlockExit.Continue))], binaryen.none),
+        ),
+        m.br(WasmBuilder.LOOP_LABEL),
+      ], binaryen.none));
+      return;
+    }
     this.emit(this.storeField(State.eip, this.get(target)));
     this.emit(this.exit(BlockExit.Continue));
   }

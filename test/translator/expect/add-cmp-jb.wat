@@ -32,150 +32,166 @@
   (local $4 i32)
   (local $5 i32)
   (local $6 i32)
-  (i32.store offset=320
-   (i32.const 0)
-   (i32.const 1)
-  )
-  (i32.store offset=300
-   (i32.const 0)
-   (i32.const 4096)
-  )
-  (i32.store offset=32
-   (i32.const 0)
-   (i32.const 4098)
-  )
-  (local.set $0
-   (i32.load
+  (local $7 i32)
+  (local $8 i32)
+  (loop $region
+   (i32.store offset=320
     (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 1)
+    )
    )
-  )
-  (local.set $1
-   (i32.load offset=12
+   (i32.store offset=300
     (i32.const 0)
+    (i32.const 4096)
    )
-  )
-  (local.set $2
-   (i32.add
-    (local.get $0)
-    (local.get $1)
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4098)
    )
-  )
-  (i32.store
-   (i32.const 0)
-   (local.get $2)
-  )
-  (if
-   (i32.and
-    (i32.load offset=40
+   (local.set $2
+    (i32.load
      (i32.const 0)
     )
-    (i32.const -2262)
    )
-   (then
-    (call $keepFlags
+   (local.set $3
+    (i32.load offset=12
+     (i32.const 0)
+    )
+   )
+   (local.set $4
+    (i32.add
+     (local.get $2)
+     (local.get $3)
+    )
+   )
+   (i32.store
+    (i32.const 0)
+    (local.get $4)
+   )
+   (if
+    (i32.and
+     (i32.load offset=40
+      (i32.const 0)
+     )
      (i32.const -2262)
     )
+    (then
+     (call $keepFlags
+      (i32.const -2262)
+     )
+    )
    )
-  )
-  (i32.store offset=320
-   (i32.const 0)
-   (i32.const 2)
-  )
-  (i32.store offset=300
-   (i32.const 0)
-   (i32.const 4098)
-  )
-  (i32.store offset=32
-   (i32.const 0)
-   (i32.const 4100)
-  )
-  (local.set $3
-   (i32.load
+   (i32.store offset=320
     (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 2)
+    )
    )
-  )
-  (local.set $4
-   (i32.load offset=4
+   (i32.store offset=300
     (i32.const 0)
+    (i32.const 4098)
    )
-  )
-  (local.set $5
-   (i32.sub
-    (local.get $3)
-    (local.get $4)
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4100)
    )
-  )
-  (i32.store offset=320
-   (i32.const 0)
-   (i32.const 3)
-  )
-  (i32.store offset=300
-   (i32.const 0)
-   (i32.const 4100)
-  )
-  (i32.store offset=32
-   (i32.const 0)
-   (i32.const 4102)
-  )
-  (local.set $6
-   (i32.lt_u
-    (local.get $3)
-    (local.get $4)
-   )
-  )
-  (if
-   (local.get $6)
-   (then
-    (i32.store offset=32
+   (local.set $5
+    (i32.load
      (i32.const 0)
-     (i32.const 4102)
     )
-    (block
-     (i32.store offset=44
+   )
+   (local.set $6
+    (i32.load offset=4
+     (i32.const 0)
+    )
+   )
+   (local.set $7
+    (i32.sub
+     (local.get $5)
+     (local.get $6)
+    )
+   )
+   (i32.store offset=320
+    (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 3)
+    )
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4100)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4102)
+   )
+   (local.set $8
+    (i32.lt_u
+     (local.get $5)
+     (local.get $6)
+    )
+   )
+   (if
+    (local.get $8)
+    (then
+     (i32.store offset=32
       (i32.const 0)
-      (i32.const 8193)
+      (i32.const 4102)
      )
-     (i32.store offset=48
-      (i32.const 0)
-      (local.get $5)
-     )
-     (i32.store offset=52
-      (i32.const 0)
-      (local.get $3)
-     )
-     (i32.store offset=56
-      (i32.const 0)
-      (local.get $4)
-     )
-     (i32.store offset=40
-      (i32.const 0)
-      (i32.const 2261)
-     )
-     (return
-      (i32.const 0)
+     (block
+      (i32.store offset=44
+       (i32.const 0)
+       (i32.const 8193)
+      )
+      (i32.store offset=48
+       (i32.const 0)
+       (local.get $7)
+      )
+      (i32.store offset=52
+       (i32.const 0)
+       (local.get $5)
+      )
+      (i32.store offset=56
+       (i32.const 0)
+       (local.get $6)
+      )
+      (i32.store offset=40
+       (i32.const 0)
+       (i32.const 2261)
+      )
+      (return
+       (i32.const 0)
+      )
      )
     )
    )
-  )
-  (i32.store offset=44
-   (i32.const 0)
-   (i32.const 8193)
-  )
-  (i32.store offset=48
-   (i32.const 0)
-   (local.get $5)
-  )
-  (i32.store offset=52
-   (i32.const 0)
-   (local.get $3)
-  )
-  (i32.store offset=56
-   (i32.const 0)
-   (local.get $4)
-  )
-  (i32.store offset=40
-   (i32.const 0)
-   (i32.const 2261)
+   (i32.store offset=44
+    (i32.const 0)
+    (i32.const 8193)
+   )
+   (i32.store offset=48
+    (i32.const 0)
+    (local.get $7)
+   )
+   (i32.store offset=52
+    (i32.const 0)
+    (local.get $5)
+   )
+   (i32.store offset=56
+    (i32.const 0)
+    (local.get $6)
+   )
+   (i32.store offset=40
+    (i32.const 0)
+    (i32.const 2261)
+   )
+   (return
+    (i32.const 0)
+   )
   )
   (return
    (i32.const 0)

@@ -39,289 +39,305 @@
   (local $11 i32)
   (local $12 i32)
   (local $13 i32)
-  (i32.store offset=320
-   (i32.const 0)
-   (i32.const 1)
-  )
-  (i32.store offset=300
-   (i32.const 0)
-   (i32.const 4096)
-  )
-  (i32.store offset=32
-   (i32.const 0)
-   (i32.const 4099)
-  )
-  (local.set $0
-   (i32.load offset=12
+  (local $14 i32)
+  (local $15 i32)
+  (loop $region
+   (i32.store offset=320
     (i32.const 0)
-   )
-  )
-  (local.set $1
-   (i32.add
-    (i32.const 8)
-    (local.get $0)
-   )
-  )
-  (local.set $4
-   (local.get $1)
-  )
-  (local.set $5
-   (i32.load offset=262144
-    (i32.shl
-     (i32.shr_u
-      (local.get $4)
-      (i32.const 12)
-     )
-     (i32.const 2)
+    (i32.add
+     (local.get $0)
+     (i32.const 1)
     )
    )
-  )
-  (local.set $2
-   (i32.xor
-    (i32.and
-     (local.get $5)
-     (i32.const -4096)
-    )
-    (local.get $4)
-   )
-  )
-  (if
-   (i32.and
-    (i32.and
-     (i32.and
-      (i32.eq
-       (i32.and
-        (i32.load offset=124
-         (i32.const 0)
-        )
-        (i32.const 158)
-       )
-       (i32.const 146)
-      )
-      (i32.and
-       (i32.eqz
-        (i32.load offset=116
-         (i32.const 0)
-        )
-       )
-       (i32.eq
-        (i32.load offset=120
-         (i32.const 0)
-        )
-        (i32.const -1)
-       )
-      )
-     )
-     (i32.eq
-      (i32.and
-       (local.get $5)
-       (i32.const 1)
-      )
-      (i32.const 1)
-     )
-    )
-    (i32.le_u
-     (i32.and
-      (local.get $4)
-      (i32.const 4095)
-     )
-     (i32.const 4092)
-    )
-   )
-   (then
-    (local.set $3
-     (i32.load align=1
-      (local.get $2)
-     )
-    )
-   )
-   (else
-    (local.set $3
-     (call $read32
-      (i32.const 3)
-      (local.get $1)
-      (i32.const 0)
-     )
-    )
-   )
-  )
-  (i32.store
-   (i32.const 0)
-   (local.get $3)
-  )
-  (i32.store offset=320
-   (i32.const 0)
-   (i32.const 2)
-  )
-  (i32.store offset=300
-   (i32.const 0)
-   (i32.const 4099)
-  )
-  (i32.store offset=32
-   (i32.const 0)
-   (i32.const 4100)
-  )
-  (local.set $6
-   (i32.load
+   (i32.store offset=300
     (i32.const 0)
+    (i32.const 4096)
    )
-  )
-  (local.set $7
-   (i32.add
-    (local.get $6)
-    (i32.const 1)
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4099)
    )
-  )
-  (i32.store
-   (i32.const 0)
-   (local.get $7)
-  )
-  (if
-   (i32.and
-    (i32.load offset=40
+   (local.set $2
+    (i32.load offset=12
      (i32.const 0)
     )
-    (i32.const -2261)
    )
-   (then
-    (call $keepFlags
-     (i32.const -2261)
+   (local.set $3
+    (i32.add
+     (i32.const 8)
+     (local.get $2)
     )
    )
-  )
-  (i32.store offset=320
-   (i32.const 0)
-   (i32.const 3)
-  )
-  (i32.store offset=300
-   (i32.const 0)
-   (i32.const 4100)
-  )
-  (i32.store offset=32
-   (i32.const 0)
-   (i32.const 4103)
-  )
-  (local.set $8
-   (i32.load
-    (i32.const 0)
+   (local.set $6
+    (local.get $3)
    )
-  )
-  (local.set $9
-   (i32.load offset=12
-    (i32.const 0)
-   )
-  )
-  (local.set $10
-   (i32.add
-    (i32.const 8)
-    (local.get $9)
-   )
-  )
-  (i32.store offset=44
-   (i32.const 0)
-   (i32.const 8192)
-  )
-  (i32.store offset=48
-   (i32.const 0)
-   (local.get $7)
-  )
-  (i32.store offset=52
-   (i32.const 0)
-   (local.get $6)
-  )
-  (i32.store offset=56
-   (i32.const 0)
-   (i32.const 1)
-  )
-  (i32.store offset=40
-   (i32.const 0)
-   (i32.const 2260)
-  )
-  (local.set $12
-   (local.get $10)
-  )
-  (local.set $13
-   (i32.load offset=262144
-    (i32.shl
-     (i32.shr_u
-      (local.get $12)
-      (i32.const 12)
-     )
-     (i32.const 2)
-    )
-   )
-  )
-  (local.set $11
-   (i32.xor
-    (i32.and
-     (local.get $13)
-     (i32.const -4096)
-    )
-    (local.get $12)
-   )
-  )
-  (if
-   (i32.and
-    (i32.and
-     (i32.and
-      (i32.eq
-       (i32.and
-        (i32.load offset=124
-         (i32.const 0)
-        )
-        (i32.const 158)
-       )
-       (i32.const 146)
-      )
-      (i32.and
-       (i32.eqz
-        (i32.load offset=116
-         (i32.const 0)
-        )
-       )
-       (i32.eq
-        (i32.load offset=120
-         (i32.const 0)
-        )
-        (i32.const -1)
-       )
-      )
-     )
-     (i32.eq
-      (i32.and
-       (local.get $13)
-       (i32.const 18)
+   (local.set $7
+    (i32.load offset=262144
+     (i32.shl
+      (i32.shr_u
+       (local.get $6)
+       (i32.const 12)
       )
       (i32.const 2)
      )
     )
-    (i32.le_u
+   )
+   (local.set $4
+    (i32.xor
      (i32.and
-      (local.get $12)
-      (i32.const 4095)
+      (local.get $7)
+      (i32.const -4096)
      )
-     (i32.const 4092)
+     (local.get $6)
     )
    )
-   (then
-    (i32.store align=1
-     (local.get $11)
-     (local.get $8)
-    )
-   )
-   (else
-    (if
-     (call $write32
-      (i32.const 3)
-      (local.get $10)
-      (local.get $8)
-     )
-     (then
-      (return
+   (if
+    (i32.and
+     (i32.and
+      (i32.and
+       (i32.eq
+        (i32.and
+         (i32.load offset=124
+          (i32.const 0)
+         )
+         (i32.const 158)
+        )
+        (i32.const 146)
+       )
+       (i32.and
+        (i32.eqz
+         (i32.load offset=116
+          (i32.const 0)
+         )
+        )
+        (i32.eq
+         (i32.load offset=120
+          (i32.const 0)
+         )
+         (i32.const -1)
+        )
+       )
+      )
+      (i32.eq
+       (i32.and
+        (local.get $7)
+        (i32.const 1)
+       )
        (i32.const 1)
       )
      )
+     (i32.le_u
+      (i32.and
+       (local.get $6)
+       (i32.const 4095)
+      )
+      (i32.const 4092)
+     )
     )
+    (then
+     (local.set $5
+      (i32.load align=1
+       (local.get $4)
+      )
+     )
+    )
+    (else
+     (local.set $5
+      (call $read32
+       (i32.const 3)
+       (local.get $3)
+       (i32.const 0)
+      )
+     )
+    )
+   )
+   (i32.store
+    (i32.const 0)
+    (local.get $5)
+   )
+   (i32.store offset=320
+    (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 2)
+    )
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4099)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4100)
+   )
+   (local.set $8
+    (i32.load
+     (i32.const 0)
+    )
+   )
+   (local.set $9
+    (i32.add
+     (local.get $8)
+     (i32.const 1)
+    )
+   )
+   (i32.store
+    (i32.const 0)
+    (local.get $9)
+   )
+   (if
+    (i32.and
+     (i32.load offset=40
+      (i32.const 0)
+     )
+     (i32.const -2261)
+    )
+    (then
+     (call $keepFlags
+      (i32.const -2261)
+     )
+    )
+   )
+   (i32.store offset=320
+    (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 3)
+    )
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4100)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4103)
+   )
+   (local.set $10
+    (i32.load
+     (i32.const 0)
+    )
+   )
+   (local.set $11
+    (i32.load offset=12
+     (i32.const 0)
+    )
+   )
+   (local.set $12
+    (i32.add
+     (i32.const 8)
+     (local.get $11)
+    )
+   )
+   (i32.store offset=44
+    (i32.const 0)
+    (i32.const 8192)
+   )
+   (i32.store offset=48
+    (i32.const 0)
+    (local.get $9)
+   )
+   (i32.store offset=52
+    (i32.const 0)
+    (local.get $8)
+   )
+   (i32.store offset=56
+    (i32.const 0)
+    (i32.const 1)
+   )
+   (i32.store offset=40
+    (i32.const 0)
+    (i32.const 2260)
+   )
+   (local.set $14
+    (local.get $12)
+   )
+   (local.set $15
+    (i32.load offset=262144
+     (i32.shl
+      (i32.shr_u
+       (local.get $14)
+       (i32.const 12)
+      )
+      (i32.const 2)
+     )
+    )
+   )
+   (local.set $13
+    (i32.xor
+     (i32.and
+      (local.get $15)
+      (i32.const -4096)
+     )
+     (local.get $14)
+    )
+   )
+   (if
+    (i32.and
+     (i32.and
+      (i32.and
+       (i32.eq
+        (i32.and
+         (i32.load offset=124
+          (i32.const 0)
+         )
+         (i32.const 158)
+        )
+        (i32.const 146)
+       )
+       (i32.and
+        (i32.eqz
+         (i32.load offset=116
+          (i32.const 0)
+         )
+        )
+        (i32.eq
+         (i32.load offset=120
+          (i32.const 0)
+         )
+         (i32.const -1)
+        )
+       )
+      )
+      (i32.eq
+       (i32.and
+        (local.get $15)
+        (i32.const 18)
+       )
+       (i32.const 2)
+      )
+     )
+     (i32.le_u
+      (i32.and
+       (local.get $14)
+       (i32.const 4095)
+      )
+      (i32.const 4092)
+     )
+    )
+    (then
+     (i32.store align=1
+      (local.get $13)
+      (local.get $10)
+     )
+    )
+    (else
+     (if
+      (call $write32
+       (i32.const 3)
+       (local.get $12)
+       (local.get $10)
+      )
+      (then
+       (return
+        (i32.const 1)
+       )
+      )
+     )
+    )
+   )
+   (return
+    (i32.const 0)
    )
   )
   (return

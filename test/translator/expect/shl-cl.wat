@@ -30,86 +30,96 @@
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
-  (i32.store offset=320
-   (i32.const 0)
-   (i32.const 1)
-  )
-  (i32.store offset=300
-   (i32.const 0)
-   (i32.const 4096)
-  )
-  (i32.store offset=32
-   (i32.const 0)
-   (i32.const 4098)
-  )
-  (local.set $0
-   (i32.load8_u offset=4
+  (local $5 i32)
+  (local $6 i32)
+  (loop $region
+   (i32.store offset=320
     (i32.const 0)
-   )
-  )
-  (local.set $1
-   (i32.and
-    (local.get $0)
-    (i32.const 31)
-   )
-  )
-  (local.set $2
-   (i32.load
-    (i32.const 0)
-   )
-  )
-  (local.set $3
-   (i32.ne
-    (local.get $1)
-    (i32.const 0)
-   )
-  )
-  (if
-   (local.get $3)
-   (then
-    (local.set $4
-     (i32.shl
-      (local.get $2)
-      (local.get $1)
-     )
+    (i32.add
+     (local.get $0)
+     (i32.const 1)
     )
-    (i32.store
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4096)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4098)
+   )
+   (local.set $2
+    (i32.load8_u offset=4
      (i32.const 0)
-     (local.get $4)
     )
-    (if
-     (i32.and
-      (i32.load offset=40
-       (i32.const 0)
+   )
+   (local.set $3
+    (i32.and
+     (local.get $2)
+     (i32.const 31)
+    )
+   )
+   (local.set $4
+    (i32.load
+     (i32.const 0)
+    )
+   )
+   (local.set $5
+    (i32.ne
+     (local.get $3)
+     (i32.const 0)
+    )
+   )
+   (if
+    (local.get $5)
+    (then
+     (local.set $6
+      (i32.shl
+       (local.get $4)
+       (local.get $3)
       )
-      (i32.const -2262)
      )
-     (then
-      (call $keepFlags
+     (i32.store
+      (i32.const 0)
+      (local.get $6)
+     )
+     (if
+      (i32.and
+       (i32.load offset=40
+        (i32.const 0)
+       )
        (i32.const -2262)
       )
+      (then
+       (call $keepFlags
+        (i32.const -2262)
+       )
+      )
+     )
+     (i32.store offset=44
+      (i32.const 0)
+      (i32.const 8195)
+     )
+     (i32.store offset=48
+      (i32.const 0)
+      (local.get $6)
+     )
+     (i32.store offset=52
+      (i32.const 0)
+      (local.get $4)
+     )
+     (i32.store offset=56
+      (i32.const 0)
+      (local.get $3)
+     )
+     (i32.store offset=40
+      (i32.const 0)
+      (i32.const 2261)
      )
     )
-    (i32.store offset=44
-     (i32.const 0)
-     (i32.const 8195)
-    )
-    (i32.store offset=48
-     (i32.const 0)
-     (local.get $4)
-    )
-    (i32.store offset=52
-     (i32.const 0)
-     (local.get $2)
-    )
-    (i32.store offset=56
-     (i32.const 0)
-     (local.get $1)
-    )
-    (i32.store offset=40
-     (i32.const 0)
-     (i32.const 2261)
-    )
+   )
+   (return
+    (i32.const 0)
    )
   )
   (return
