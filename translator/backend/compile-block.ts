@@ -105,7 +105,7 @@ export function emitBlockModule(
       else semantic(builder, instruction);
       at = mode.code16 ? (at + instruction.length) & 0xffff : (at + instruction.length) | 0;
     });
-    builder.flushFlags();
+    builder.finish();
     const region = m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...builder.takeStatements(), m.return(m.i32.const(BlockExit.Continue))], binaryen.none));
     const body = m.block(null, [region, m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
     m.addFunction("run", binaryen.none, binaryen.i32, builder.locals, body);

@@ -112,6 +112,13 @@ export class WasmBuilder implements Builder<Value> {
   private call(name: string, operands: Expression[], result = binaryen.i32): Expression {
     return this.m.call(name, operands, result);
   }
+  /** An import call preceded by the bookkeeping stores, as one expression (for conditional arms). */
+  private syncedCall(name: string, operands: Expression[], result = binaryen.i32): Expression {
+    const call = this.call(name, operands, result);
+    const stores = this.sync();
+    if (result === binaryen.none) return this.m.block(null, [...stores, call], binaryen.none);
+    return this.m.block(null, [...stores, call], result);
+  }
   /** Collect the statements emitted by `body` into a separate list (for if arms). */
   private nested(body: () => void): Expression {
     const saved = this.statements;
@@ -141,17 +148,37 @@ export class WasmBuilder implements Builder<Value> {
   // ---- per instruction ----
   beginInstruction(i: Instruction, eip: number, index: number): void {
     this.currentEip = eip;
-    // Instructions retired if the region leaves during this one (it completes unless it faults).
-    const retired = this.loop
-      ? this.m.i32.add(this.m.local.get(this.loop.retiredBase, binaryen.i32), this.m.i32.const(index + 1))
-      : this.m.i32.const(index + 1);
-    this.emit(this.storeField(State.retired, retired));
+    this.currentIndex = index;
     this.currentLength = i.length;
     this.eaInstruction = null;
     this.eaValue = null;
-    // Precise faults: the runtime reads the faulting instruction's EIP from State.instructionEip.
-    this.emit(this.storeField(State.instructionEip, this.m.i32.const(eip)));
-    this.emit(this.storeField(State.eip, this.m.i32.const(this.nextInstructionPointerNumber())));
+  }
+  private currentIndex = 0;
+  /**
+   * The instruction bookkeeping the runtime can observe, stored only on paths that reach it (an
+   * import call, an exit): State.instructionEip (a fault restores EIP from it), State.eip (the next
+   * instruction: helpers push it as a return address) and State.retired (instructions completed if
+   * the region leaves during this one).
+   */
+  private sync(): Expression[] {
+    const m = this.m;
+    const retired = this.loop
+      ? m.i32.add(m.local.get(this.loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1))
+      : m.i32.const(this.currentIndex + 1);
+    return [
+      this.storeField(State.instructionEip, m.i32.const(this.currentEip)),
+      this.storeField(State.eip, m.i32.const(this.nextInstructionPointerNumber())),
+      this.storeField(State.retired, retired),
+    ];
+  }
+  /** Emit the bookkeeping stores now (before an import call on the straight path). */
+  private syncNow(): void {
+    for (const store of this.sync()) this.emit(store);
+  }
+  /** The end of the region's straight path: flags and bookkeeping into memory. */
+  finish(): void {
+    this.flushFlags();
+    this.syncNow();
   }
   private nextInstructionPointerNumber(): number {
     const next = this.currentEip + this.currentLength;
@@ -178,8 +205,9 @@ export class WasmBuilder implements Builder<Value> {
     if (this.record) this.record.unstored = false;
   }
   /** Return from the block function; on this path only, store the pending flag record first. */
-  exit(code: BlockExit): Expression {
-    return this.m.block(null, [...this.flagStores(), this.m.return(this.m.i32.const(code))], binaryen.none);
+  exit(code: BlockExit, target?: Value): Expression {
+    const eip = target === undefined ? [] : [this.storeField(State.eip, this.get(target))];
+    return this.m.block(null, [...this.flagStores(), ...this.sync(), ...eip, this.m.return(this.m.i32.const(code))], binaryen.none);
   }
   /** Forget static flag knowledge (after control flow that may or may not have changed them). */
   private forgetFlags(): void {
@@ -244,7 +272,7 @@ export class WasmBuilder implements Builder<Value> {
   }
   divWide(hi: Value, lo: Value, divisor: Value, size: Size, signed: boolean): [Value, Value] {
     this.flushFlags();
-    this.emit(this.call("divide", [this.get(hi), this.get(lo), this.get(divisor), this.m.i32.const(size), this.m.i32.const(signed ? 1 : 0)], binaryen.none));
+    this.emit(this.syncedCall("divide", [this.get(hi), this.get(lo), this.get(divisor), this.m.i32.const(size), this.m.i32.const(signed ? 1 : 0)], binaryen.none));
     return [this.define(this.loadField(State.scratch)), this.define(this.loadField(State.scratch + 4))];
   }
 
@@ -312,7 +340,7 @@ export class WasmBuilder implements Builder<Value> {
     const fast = this.fastPath(segment, offset, size >> 3, forWrite === true, host);
     const at = m.local.get(host, binaryen.i32);
     const direct = size === 32 ? m.i32.load(0, 1, at) : size === 16 ? m.i32.load16_u(0, 1, at) : m.i32.load8_u(0, 1, at);
-    const slow = this.call(`read${size}`, [m.i32.const(segment), this.get(offset), m.i32.const(forWrite ? 1 : 0)]);
+    const slow = this.syncedCall(`read${size}`, [m.i32.const(segment), this.get(offset), m.i32.const(forWrite ? 1 : 0)]);
     this.emit(m.if(fast, m.local.set(result, direct), m.local.set(result, slow)));
     return { local: result };
   }
@@ -325,12 +353,12 @@ export class WasmBuilder implements Builder<Value> {
     const v = this.get(value);
     const direct = size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
     // The slow path may hit translated code (the import returns 1): leave before the next instruction.
-    const slow = m.if(this.call(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
+    const slow = m.if(this.syncedCall(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
     this.emit(m.if(fast, direct, slow));
   }
   probeWrite(segment: number, offset: Value, bytes: number): void {
     this.flushFlags();
-    this.emit(this.call("probeWrite", [this.m.i32.const(segment), this.get(offset), this.m.i32.const(bytes)], binaryen.none));
+    this.emit(this.syncedCall("probeWrite", [this.m.i32.const(segment), this.get(offset), this.m.i32.const(bytes)], binaryen.none));
   }
 
   // ---- flags ----
@@ -341,7 +369,7 @@ export class WasmBuilder implements Builder<Value> {
       this.flushFlags();
       const m = this.m;
       // Only when such flags are really pending (usually not): then compute them in the runtime.
-      this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask)), this.call("keepFlags", [m.i32.const(~mask)], binaryen.none)));
+      this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask)), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)));
     }
     // The previous record, if never stored, is overwritten: its stores are simply never emitted.
     this.record = { op, size, result, src1, src2, mask, unstored: true };
@@ -356,7 +384,7 @@ export class WasmBuilder implements Builder<Value> {
       return this.define(this.m.i32.ne(this.m.i32.and(this.loadField(State.eflags), this.m.i32.const(flagBit)), this.m.i32.const(0)));
     }
     this.flushFlags();
-    return this.define(this.call("getFlag", [this.m.i32.const(flagBit)]));
+    return this.define(this.syncedCall("getFlag", [this.m.i32.const(flagBit)]));
   }
   setFlagBits(mask: number, value: Value): void {
     this.flushFlags();
@@ -373,11 +401,11 @@ export class WasmBuilder implements Builder<Value> {
       if (value !== undefined) return value;
     }
     this.flushFlags();
-    return this.define(this.call("condition", [this.m.i32.const(cc)]));
+    return this.define(this.syncedCall("condition", [this.m.i32.const(cc)]));
   }
   getEflags(): Value {
     this.flushFlags();
-    const value = this.define(this.call("getEflags", []));
+    const value = this.define(this.syncedCall("getEflags", []));
     this.pendingKnown = 0;
     return value;
   }
@@ -394,14 +422,17 @@ export class WasmBuilder implements Builder<Value> {
         m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
         m.if(
           m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
-          m.block(null, [this.storeField(State.eip, m.i32.const(loop.eip)), m.return(m.i32.const(BlockExit.Continue))], binaryen.none),
+          m.block(null, [
+            this.storeField(State.eip, m.i32.const(loop.eip)),
+            this.storeField(State.retired, local(loop.retiredBase)),
+            m.return(m.i32.const(BlockExit.Continue)),
+          ], binaryen.none),
         ),
         m.br(WasmBuilder.LOOP_LABEL),
       ], binaryen.none));
       return;
     }
-    this.emit(this.storeField(State.eip, this.get(target)));
-    this.emit(this.exit(BlockExit.Continue));
+    this.emit(this.exit(BlockExit.Continue, target));
   }
   branch(cond: Value, target: Value): void {
     if ("constant" in cond) {
@@ -469,13 +500,13 @@ export class WasmBuilder implements Builder<Value> {
   }
   raise(vector: number, errorCode?: Value): void {
     this.flushFlags();
-    this.emit(this.call("raise", [this.m.i32.const(vector), errorCode ? this.get(errorCode) : this.m.i32.const(-1)], binaryen.none));
+    this.emit(this.syncedCall("raise", [this.m.i32.const(vector), errorCode ? this.get(errorCode) : this.m.i32.const(-1)], binaryen.none));
     this.emit(this.m.unreachable());
   }
   helper(name: HelperName, ...args: Value[]): Value {
     this.flushFlags();
     const operands = [this.m.i32.const(HELPER_NAMES.indexOf(name)), ...[0, 1, 2, 3].map((k) => (args[k] ? this.get(args[k]!) : this.m.i32.const(0)))];
-    const result = this.define(this.call("helper", operands));
+    const result = this.define(this.syncedCall("helper", operands));
     // Helpers may read or write any flag: static knowledge ends here.
     this.record = null;
     this.pendingKnown = null;

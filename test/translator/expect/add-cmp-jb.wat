@@ -35,21 +35,6 @@
   (local $7 i32)
   (local $8 i32)
   (loop $region
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 1)
-    )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4096)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4098)
-   )
    (local.set $2
     (i32.load
      (i32.const 0)
@@ -78,25 +63,25 @@
      (i32.const -2262)
     )
     (then
+     (i32.store offset=300
+      (i32.const 0)
+      (i32.const 4096)
+     )
+     (i32.store offset=32
+      (i32.const 0)
+      (i32.const 4098)
+     )
+     (i32.store offset=320
+      (i32.const 0)
+      (i32.add
+       (local.get $0)
+       (i32.const 1)
+      )
+     )
      (call $keepFlags
       (i32.const -2262)
      )
     )
-   )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 2)
-    )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4098)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4100)
    )
    (local.set $5
     (i32.load
@@ -114,21 +99,6 @@
      (local.get $6)
     )
    )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 3)
-    )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4100)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4102)
-   )
    (local.set $8
     (i32.lt_u
      (local.get $5)
@@ -138,10 +108,6 @@
    (if
     (local.get $8)
     (then
-     (i32.store offset=32
-      (i32.const 0)
-      (i32.const 4102)
-     )
      (block
       (i32.store offset=44
        (i32.const 0)
@@ -162,6 +128,25 @@
       (i32.store offset=40
        (i32.const 0)
        (i32.const 2261)
+      )
+      (i32.store offset=300
+       (i32.const 0)
+       (i32.const 4100)
+      )
+      (i32.store offset=32
+       (i32.const 0)
+       (i32.const 4102)
+      )
+      (i32.store offset=320
+       (i32.const 0)
+       (i32.add
+        (local.get $0)
+        (i32.const 3)
+       )
+      )
+      (i32.store offset=32
+       (i32.const 0)
+       (i32.const 4102)
       )
       (return
        (i32.const 0)
@@ -188,6 +173,21 @@
    (i32.store offset=40
     (i32.const 0)
     (i32.const 2261)
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4100)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4102)
+   )
+   (i32.store offset=320
+    (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 3)
+    )
    )
    (return
     (i32.const 0)

@@ -42,21 +42,6 @@
   (local $14 i32)
   (local $15 i32)
   (loop $region
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 1)
-    )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4096)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4099)
-   )
    (local.set $2
     (i32.load offset=12
      (i32.const 0)
@@ -143,10 +128,27 @@
     )
     (else
      (local.set $5
-      (call $read32
-       (i32.const 3)
-       (local.get $3)
-       (i32.const 0)
+      (block (result i32)
+       (i32.store offset=300
+        (i32.const 0)
+        (i32.const 4096)
+       )
+       (i32.store offset=32
+        (i32.const 0)
+        (i32.const 4099)
+       )
+       (i32.store offset=320
+        (i32.const 0)
+        (i32.add
+         (local.get $0)
+         (i32.const 1)
+        )
+       )
+       (call $read32
+        (i32.const 3)
+        (local.get $3)
+        (i32.const 0)
+       )
       )
      )
     )
@@ -154,21 +156,6 @@
    (i32.store
     (i32.const 0)
     (local.get $5)
-   )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 2)
-    )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4099)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4100)
    )
    (local.set $8
     (i32.load
@@ -193,25 +180,25 @@
      (i32.const -2261)
     )
     (then
+     (i32.store offset=300
+      (i32.const 0)
+      (i32.const 4099)
+     )
+     (i32.store offset=32
+      (i32.const 0)
+      (i32.const 4100)
+     )
+     (i32.store offset=320
+      (i32.const 0)
+      (i32.add
+       (local.get $0)
+       (i32.const 2)
+      )
+     )
      (call $keepFlags
       (i32.const -2261)
      )
     )
-   )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 3)
-    )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4100)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4103)
    )
    (local.set $10
     (i32.load
@@ -323,17 +310,64 @@
     )
     (else
      (if
-      (call $write32
-       (i32.const 3)
-       (local.get $12)
-       (local.get $10)
+      (block (result i32)
+       (i32.store offset=300
+        (i32.const 0)
+        (i32.const 4100)
+       )
+       (i32.store offset=32
+        (i32.const 0)
+        (i32.const 4103)
+       )
+       (i32.store offset=320
+        (i32.const 0)
+        (i32.add
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
+       (call $write32
+        (i32.const 3)
+        (local.get $12)
+        (local.get $10)
+       )
       )
       (then
+       (i32.store offset=300
+        (i32.const 0)
+        (i32.const 4100)
+       )
+       (i32.store offset=32
+        (i32.const 0)
+        (i32.const 4103)
+       )
+       (i32.store offset=320
+        (i32.const 0)
+        (i32.add
+         (local.get $0)
+         (i32.const 3)
+        )
+       )
        (return
         (i32.const 1)
        )
       )
      )
+    )
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4100)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4103)
+   )
+   (i32.store offset=320
+    (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 3)
     )
    )
    (return

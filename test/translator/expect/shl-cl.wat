@@ -33,21 +33,6 @@
   (local $5 i32)
   (local $6 i32)
   (loop $region
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 1)
-    )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4096)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4098)
-   )
    (local.set $2
     (i32.load8_u offset=4
      (i32.const 0)
@@ -91,6 +76,21 @@
        (i32.const -2262)
       )
       (then
+       (i32.store offset=300
+        (i32.const 0)
+        (i32.const 4096)
+       )
+       (i32.store offset=32
+        (i32.const 0)
+        (i32.const 4098)
+       )
+       (i32.store offset=320
+        (i32.const 0)
+        (i32.add
+         (local.get $0)
+         (i32.const 1)
+        )
+       )
        (call $keepFlags
         (i32.const -2262)
        )
@@ -116,6 +116,21 @@
       (i32.const 0)
       (i32.const 2261)
      )
+    )
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4096)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4098)
+   )
+   (i32.store offset=320
+    (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 1)
     )
    )
    (return
