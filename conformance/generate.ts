@@ -11,7 +11,7 @@
  * UMIP-emulated SGDT/SIDT/SMSW/SLDT/STR, SYSENTER, x87/SIMD) are left out, each with its reason.
  */
 import { spawnSync, execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { OPCODES, semanticKey } from "../translator/isa/opcodes.js";
 import type { OpcodeRow } from "../translator/isa/types.js";
@@ -264,8 +264,6 @@ function oracleLine(v: ConformanceVector): string {
   return `${v.id} ${v.codeAddress.toString(16)} ${v.code} ${regs} ${v.initial.eflags.toString(16)} ${v.initial.pages.length} ${pages}`;
 }
 
-const VECTOR_NUMBERS: Record<string, number> = {};
-
 function parseOracle(line: string, v: ConformanceVector): string | undefined {
   const f = line.trim().split(" ");
   const status = Number(f[1]);
@@ -345,8 +343,6 @@ function main(): void {
   const summary = { generated: vectors.length, kept: kept.length, discarded: Object.fromEntries(discarded), perClass: report, excluded: EXCLUDED };
   writeFileSync("conformance/vectors/generation-report.json", JSON.stringify(summary, null, 2) + "\n");
   process.stderr.write(`kept ${kept.length} of ${vectors.length}; discarded: ${JSON.stringify(Object.fromEntries(discarded))}\n`);
-  void existsSync;
-  void VECTOR_NUMBERS;
 }
 
 main();

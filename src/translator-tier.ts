@@ -15,6 +15,6 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
   const imports = runtimeImports(cpu, machine.interpreter.builder);
   machine.interpreter.translator = {
     threshold: options.threshold ?? 50,
-    compile: (region, eip, mode) => compileBlock(cpu, imports, region.instructions, region.semantics, eip, mode),
+    compile: (region, eip, mode) => compileBlock(imports, region.instructions, region.semantics, eip, mode),
   };
 }

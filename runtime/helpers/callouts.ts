@@ -10,10 +10,10 @@
  */
 import type { Cpu } from "../cpu.js";
 import { CpuFault, Vector } from "../exceptions/fault.js";
-import { ExitReason, Reg, Seg, State } from "../state/layout.js";
+import { ExitReason, Reg, State } from "../state/layout.js";
 import { segmentLinear } from "../interpreter/segment-access.js";
 import { ioPermitted } from "./io-permission.js";
-import { readDescriptor, markAccessed } from "./descriptors.js";
+import { readDescriptor } from "./descriptors.js";
 import { Flag } from "../../translator/semantics/flags.js";
 import type { Mmu } from "../mmu/mmu.js";
 
@@ -333,4 +333,3 @@ export function wbinvd(cpu: Cpu): number {
   return 0;
 }
 
-export { markAccessed, Seg };

@@ -12,8 +12,8 @@ import { readDescriptor, markAccessed, setSegmentRegister, loadSegmentRegister, 
 import { deliverInterrupt, InterruptSource } from "../exceptions/deliver.js";
 import { writeEflagsValue } from "./eflags.js";
 import { Flag } from "../../translator/semantics/flags.js";
+import { SoftwareInterruptKind } from "../../translator/semantics/control.js";
 
-const SoftwareInterruptKindInt1 = 3;
 
 function stack16(cpu: Cpu): boolean {
   return (cpu.segmentField(Seg.SS, "access") & 0x4000) === 0;
@@ -201,6 +201,6 @@ export function softwareInterrupt(cpu: Cpu, vector: number, kind: number): numbe
   if (cpu.protectedMode && (cpu.field(State.eflags) & Flag.VM) !== 0 && ((cpu.field(State.eflags) >>> 12) & 3) < 3) {
     throw new CpuFault(Vector.GP, 0);
   }
-  deliverInterrupt(cpu, vector, kind === SoftwareInterruptKindInt1 ? InterruptSource.External : InterruptSource.Software);
+  deliverInterrupt(cpu, vector, kind === SoftwareInterruptKind.Int1 ? InterruptSource.External : InterruptSource.Software);
   return 0;
 }

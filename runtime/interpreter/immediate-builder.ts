@@ -21,7 +21,7 @@ import {
   flagsFromRecord,
 } from "../../translator/semantics/flags.js";
 import { HELPERS, type HelperInfo, type HelperName } from "../../translator/semantics/helpers.js";
-import { State, Seg } from "../state/layout.js";
+import { State } from "../state/layout.js";
 import type { Cpu } from "../cpu.js";
 import { CpuFault, Vector } from "../exceptions/fault.js";
 import { segmentLinear } from "./segment-access.js";
@@ -270,4 +270,3 @@ export class ImmediateBuilder implements Builder<number> {
   }
 }
 
-export { Seg };

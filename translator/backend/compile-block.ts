@@ -32,10 +32,8 @@ const FEATURES = binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Fe
 
 /** The runtime imports of compiled code, bound to one CPU (through the interpreter's builder). */
 export function runtimeImports(cpu: Cpu, b: ImmediateBuilder): Record<string, unknown> {
-  const changed = () => {
-    const flag = cpu.field(State.codeChanged);
-    return flag;
-  };
+  // Write imports answer whether the store changed translated code (the block must then leave).
+  const changed = () => cpu.field(State.codeChanged);
   const helpers = HELPER_NAMES.map((name) => (HELPER_IMPLEMENTATIONS as Record<string, HelperFunction>)[name]!);
   return {
     memory: cpu.memory,
@@ -118,7 +116,6 @@ export function emitBlockModule(
 }
 
 export function compileBlock(
-  cpu: Cpu,
   imports: Record<string, unknown>,
   instructions: readonly Instruction[],
   semantics: readonly (Semantic | undefined)[],
@@ -127,6 +124,5 @@ export function compileBlock(
 ): CompiledBlock {
   const { bytes } = emitBlockModule(instructions, semantics, eip, mode);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { env: imports as WebAssembly.ModuleImports });
-  void cpu;
   return { run: instance.exports.run as () => number, eip, mode, wasmBytes: bytes.length };
 }

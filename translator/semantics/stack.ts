@@ -138,4 +138,3 @@ export const stackSemantics = {
   LEAVE: leave,
 } satisfies Record<string, Semantic>;
 
-export { Flag };
