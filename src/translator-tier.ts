@@ -7,6 +7,8 @@ import type { Machine } from "./machine.js";
 export interface TranslatorOptions {
   /** Executions before a block is compiled (default 50; 1 compiles everything at once). */
   threshold?: number;
+  /** Compiled regions kept at most (default 8192); the oldest translation is dropped past it. */
+  capacity?: number;
 }
 
 export async function enableTranslator(machine: Machine, options: TranslatorOptions = {}): Promise<void> {
@@ -15,6 +17,7 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
   const imports = runtimeImports(cpu, machine.interpreter.builder);
   machine.interpreter.translator = {
     threshold: options.threshold ?? 50,
+    capacity: options.capacity ?? 8192,
     compile: (region, eip, mode) => compileBlock(imports, region.instructions, region.semantics, eip, mode),
   };
 }

@@ -36,6 +36,8 @@ export interface InterpreterStatistics {
   instructionsDecoded: number;
   blocksInvalidated: number;
   blocksCompiled: number;
+  /** Translations dropped to keep the code cache within its capacity. */
+  translationsEvicted: number;
   compileFailures: number;
   compileSeconds: number;
   /** Guest instructions executed by compiled blocks. */
@@ -46,6 +48,8 @@ export interface InterpreterStatistics {
 export interface Translator {
   /** Executions of a block before it is compiled. */
   readonly threshold: number;
+  /** Compiled regions kept at most; past it the oldest translation is dropped (and may recompile). */
+  readonly capacity: number;
   compile(region: Region, eip: number, mode: CompiledCode["mode"]): CompiledCode;
 }
 
@@ -69,11 +73,15 @@ export class Interpreter {
     instructionsDecoded: 0,
     blocksInvalidated: 0,
     blocksCompiled: 0,
+    translationsEvicted: 0,
     compileFailures: 0,
     compileSeconds: 0,
     compiledInstructions: 0,
   };
   translator: Translator | null = null;
+  /** Blocks holding a translation, oldest first (a ring of `capacity` entries). */
+  private readonly translated: DecodedBlock[] = [];
+  private translatedHead = 0;
   private readonly fetchBuffer = new Uint8Array(MAX_INSTRUCTION_LENGTH * 2);
 
   constructor(
@@ -161,12 +169,33 @@ export class Interpreter {
       block.compiled = this.translator!.compile(region, eip, mode);
       if (region.physicalEnd > block.physicalEnd) this.blocks.cover(block, region.physicalEnd);
       this.statistics.blocksCompiled++;
+      this.remember(block);
     } catch (error) {
       block.compiled = null;
       this.statistics.compileFailures++;
       if (process.env.WARP86_DEBUG) console.error(`warp86: translation of block at ${eip.toString(16)} failed:`, error);
     }
     this.statistics.compileSeconds += (performance.now() - started) / 1000;
+  }
+
+  /**
+   * Keep the code cache bounded: past `capacity` translations the oldest one is dropped; its block
+   * goes back to the interpreter and may be compiled again when it is hot again.
+   */
+  private remember(block: DecodedBlock): void {
+    const capacity = this.translator!.capacity;
+    if (this.translated.length < capacity) {
+      this.translated.push(block);
+      return;
+    }
+    const oldest = this.translated[this.translatedHead]!;
+    if (oldest.compiled) {
+      oldest.compiled = undefined;
+      oldest.executions = 0;
+      this.statistics.translationsEvicted++;
+    }
+    this.translated[this.translatedHead] = block;
+    this.translatedHead = (this.translatedHead + 1) % capacity;
   }
 
   /**

@@ -84,3 +84,16 @@ describe("translator", () => {
     expect(machine.interpreter.statistics.blocksInvalidated).toBeGreaterThan(0);
   });
 });
+
+describe("translator code cache", () => {
+  it("stays within its capacity, evicting the oldest translations, and still computes the same", async () => {
+    const machine = new Machine({ ramSize: 32 << 20 });
+    await enableTranslator(machine, { threshold: 2, capacity: 4 });
+    loadMultiboot(machine.cpu, readFileSync("bench/guests/bin/paging-test.elf"));
+    machine.run({ maxInstructions: 50_000_000 });
+    const stats = machine.interpreter.statistics;
+    expect(machine.serialText()).toContain("paging test passed");
+    expect(stats.translationsEvicted).toBeGreaterThan(0);
+    expect(stats.blocksCompiled - stats.translationsEvicted).toBeLessThanOrEqual(4);
+  });
+});
