@@ -105,7 +105,7 @@ export function emitBlockModule(
     });
     builder.finish();
     const region = m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...builder.takeStatements(), m.return(m.i32.const(BlockExit.Continue))], binaryen.none));
-    const body = m.block(null, [region, m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
+    const body = m.block(null, [...builder.prologue(), region, m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
     m.addFunction("run", binaryen.none, binaryen.i32, builder.locals, body);
     m.addFunctionExport("run", "run");
     if (options.validate && !m.validate()) throw new Error("translator emitted an invalid module");

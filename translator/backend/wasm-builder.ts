@@ -166,6 +166,7 @@ export class WasmBuilder implements Builder<Value> {
       ? m.i32.add(m.local.get(this.loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1))
       : m.i32.const(this.currentIndex + 1);
     return [
+      ...this.spills(),
       this.storeField(State.instructionEip, m.i32.const(this.currentEip)),
       this.storeField(State.eip, m.i32.const(this.nextInstructionPointerNumber())),
       this.storeField(State.retired, retired),
@@ -281,17 +282,47 @@ export class WasmBuilder implements Builder<Value> {
   protectedMode(): boolean { return this.protectedModeActive; }
 
   // ---- registers ----
+  /**
+   * Guest registers live in wasm locals for the whole region: loaded once at entry (prologue), written
+   * back to the state block before anything the runtime can observe (import calls, exits) and
+   * reloaded after helpers, which may change them. A read copies the local, so a later write to the
+   * register cannot change a value already taken.
+   */
+  private readonly registerLocals: number[] = [];
+  private readonly registersWritten = new Set<number>();
+  prologue(): Expression[] {
+    return this.reloads();
+  }
+  private register(n: number): number {
+    if (this.registerLocals.length === 0) for (let r = 0; r < 8; r++) this.registerLocals.push(this.newLocal());
+    return this.registerLocals[n]!;
+  }
+  private reloads(): Expression[] {
+    return [0, 1, 2, 3, 4, 5, 6, 7].map((n) => this.m.local.set(this.register(n), this.loadField(State.regs + 4 * n)));
+  }
+  private spills(): Expression[] {
+    return [...this.registersWritten].map((n) => this.storeField(State.regs + 4 * n, this.m.local.get(this.register(n), binaryen.i32)));
+  }
   getReg(size: Size, n: number): Value {
-    if (size === 32) return this.define(this.loadField(State.regs + 4 * n));
-    if (size === 16) return this.define(this.m.i32.load16_u(State.regs + 4 * n, 2, this.m.i32.const(0)));
-    const byte = n < 4 ? State.regs + 4 * n : State.regs + 4 * (n - 4) + 1;
-    return this.define(this.m.i32.load8_u(byte, 1, this.m.i32.const(0)));
+    const m = this.m;
+    const index = size === 8 && n >= 4 ? n - 4 : n;
+    const full = m.local.get(this.register(index), binaryen.i32);
+    if (size === 32) return this.define(full);
+    if (size === 16) return this.define(m.i32.and(full, m.i32.const(0xffff)));
+    return this.define(n < 4 ? m.i32.and(full, m.i32.const(0xff)) : m.i32.and(m.i32.shr_u(full, m.i32.const(8)), m.i32.const(0xff)));
   }
   setReg(size: Size, n: number, value: Value): void {
     const m = this.m;
-    if (size === 32) this.emit(this.storeField(State.regs + 4 * n, this.get(value)));
-    else if (size === 16) this.emit(m.i32.store16(State.regs + 4 * n, 2, m.i32.const(0), this.get(value)));
-    else this.emit(m.i32.store8(n < 4 ? State.regs + 4 * n : State.regs + 4 * (n - 4) + 1, 1, m.i32.const(0), this.get(value)));
+    const index = size === 8 && n >= 4 ? n - 4 : n;
+    const local = this.register(index);
+    const old = m.local.get(local, binaryen.i32);
+    let next: Expression;
+    if (size === 32) next = this.get(value);
+    else if (size === 16) next = m.i32.or(m.i32.and(old, m.i32.const(~0xffff)), m.i32.and(this.get(value), m.i32.const(0xffff)));
+    else if (n < 4) next = m.i32.or(m.i32.and(old, m.i32.const(~0xff)), m.i32.and(this.get(value), m.i32.const(0xff)));
+    else next = m.i32.or(m.i32.and(old, m.i32.const(~0xff00)), m.i32.shl(m.i32.and(this.get(value), m.i32.const(0xff)), m.i32.const(8)));
+    this.emit(m.local.set(local, next));
+    this.registersWritten.add(index);
   }
   instructionPointer(): Value { return { constant: this.currentEip }; }
   nextInstructionPointer(): Value { return { constant: this.nextInstructionPointerNumber() }; }
@@ -423,6 +454,7 @@ export class WasmBuilder implements Builder<Value> {
         m.if(
           m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
           m.block(null, [
+            ...this.spills(),
             this.storeField(State.eip, m.i32.const(loop.eip)),
             this.storeField(State.retired, local(loop.retiredBase)),
             m.return(m.i32.const(BlockExit.Continue)),
@@ -507,6 +539,8 @@ export class WasmBuilder implements Builder<Value> {
     this.flushFlags();
     const operands = [this.m.i32.const(HELPER_NAMES.indexOf(name)), ...[0, 1, 2, 3].map((k) => (args[k] ? this.get(args[k]!) : this.m.i32.const(0)))];
     const result = this.define(this.syncedCall("helper", operands));
+    // Helpers may change registers (string loops, CPUID, far transfers): take them back.
+    for (const reload of this.reloads()) this.emit(reload);
     // Helpers may read or write any flag: static knowledge ends here.
     this.record = null;
     this.pendingKnown = null;

@@ -34,26 +34,69 @@
   (local $6 i32)
   (local $7 i32)
   (local $8 i32)
-  (loop $region
-   (local.set $2
-    (i32.load
-     (i32.const 0)
-    )
-   )
-   (local.set $3
-    (i32.load offset=12
-     (i32.const 0)
-    )
-   )
-   (local.set $4
-    (i32.add
-     (local.get $2)
-     (local.get $3)
-    )
-   )
-   (i32.store
+  (local $9 i32)
+  (local $10 i32)
+  (local $11 i32)
+  (local $12 i32)
+  (local $13 i32)
+  (local $14 i32)
+  (local $15 i32)
+  (local $16 i32)
+  (local.set $2
+   (i32.load
     (i32.const 0)
-    (local.get $4)
+   )
+  )
+  (local.set $3
+   (i32.load offset=4
+    (i32.const 0)
+   )
+  )
+  (local.set $4
+   (i32.load offset=8
+    (i32.const 0)
+   )
+  )
+  (local.set $5
+   (i32.load offset=12
+    (i32.const 0)
+   )
+  )
+  (local.set $6
+   (i32.load offset=16
+    (i32.const 0)
+   )
+  )
+  (local.set $7
+   (i32.load offset=20
+    (i32.const 0)
+   )
+  )
+  (local.set $8
+   (i32.load offset=24
+    (i32.const 0)
+   )
+  )
+  (local.set $9
+   (i32.load offset=28
+    (i32.const 0)
+   )
+  )
+  (loop $region
+   (local.set $10
+    (local.get $2)
+   )
+   (local.set $11
+    (local.get $5)
+   )
+   (local.set $12
+    (i32.add
+     (local.get $10)
+     (local.get $11)
+    )
+   )
+   (local.set $2
+    (local.get $12)
    )
    (if
     (i32.and
@@ -63,6 +106,10 @@
      (i32.const -2262)
     )
     (then
+     (i32.store
+      (i32.const 0)
+      (local.get $2)
+     )
      (i32.store offset=300
       (i32.const 0)
       (i32.const 4096)
@@ -83,30 +130,26 @@
      )
     )
    )
-   (local.set $5
-    (i32.load
-     (i32.const 0)
-    )
+   (local.set $13
+    (local.get $2)
    )
-   (local.set $6
-    (i32.load offset=4
-     (i32.const 0)
-    )
+   (local.set $14
+    (local.get $3)
    )
-   (local.set $7
+   (local.set $15
     (i32.sub
-     (local.get $5)
-     (local.get $6)
+     (local.get $13)
+     (local.get $14)
     )
    )
-   (local.set $8
+   (local.set $16
     (i32.lt_u
-     (local.get $5)
-     (local.get $6)
+     (local.get $13)
+     (local.get $14)
     )
    )
    (if
-    (local.get $8)
+    (local.get $16)
     (then
      (block
       (i32.store offset=44
@@ -115,19 +158,23 @@
       )
       (i32.store offset=48
        (i32.const 0)
-       (local.get $7)
+       (local.get $15)
       )
       (i32.store offset=52
        (i32.const 0)
-       (local.get $5)
+       (local.get $13)
       )
       (i32.store offset=56
        (i32.const 0)
-       (local.get $6)
+       (local.get $14)
       )
       (i32.store offset=40
        (i32.const 0)
        (i32.const 2261)
+      )
+      (i32.store
+       (i32.const 0)
+       (local.get $2)
       )
       (i32.store offset=300
        (i32.const 0)
@@ -160,19 +207,23 @@
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $7)
+    (local.get $15)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $5)
+    (local.get $13)
    )
    (i32.store offset=56
     (i32.const 0)
-    (local.get $6)
+    (local.get $14)
    )
    (i32.store offset=40
     (i32.const 0)
     (i32.const 2261)
+   )
+   (i32.store
+    (i32.const 0)
+    (local.get $2)
    )
    (i32.store offset=300
     (i32.const 0)

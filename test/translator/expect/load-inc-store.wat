@@ -41,203 +41,66 @@
   (local $13 i32)
   (local $14 i32)
   (local $15 i32)
-  (loop $region
-   (local.set $2
-    (i32.load offset=12
-     (i32.const 0)
-    )
-   )
-   (local.set $3
-    (i32.add
-     (i32.const 8)
-     (local.get $2)
-    )
-   )
-   (local.set $6
-    (local.get $3)
-   )
-   (local.set $7
-    (i32.load offset=262144
-     (i32.shl
-      (i32.shr_u
-       (local.get $6)
-       (i32.const 12)
-      )
-      (i32.const 2)
-     )
-    )
-   )
-   (local.set $4
-    (i32.xor
-     (i32.and
-      (local.get $7)
-      (i32.const -4096)
-     )
-     (local.get $6)
-    )
-   )
-   (if
-    (i32.and
-     (i32.and
-      (i32.and
-       (i32.eq
-        (i32.and
-         (i32.load offset=124
-          (i32.const 0)
-         )
-         (i32.const 158)
-        )
-        (i32.const 146)
-       )
-       (i32.and
-        (i32.eqz
-         (i32.load offset=116
-          (i32.const 0)
-         )
-        )
-        (i32.eq
-         (i32.load offset=120
-          (i32.const 0)
-         )
-         (i32.const -1)
-        )
-       )
-      )
-      (i32.eq
-       (i32.and
-        (local.get $7)
-        (i32.const 1)
-       )
-       (i32.const 1)
-      )
-     )
-     (i32.le_u
-      (i32.and
-       (local.get $6)
-       (i32.const 4095)
-      )
-      (i32.const 4092)
-     )
-    )
-    (then
-     (local.set $5
-      (i32.load align=1
-       (local.get $4)
-      )
-     )
-    )
-    (else
-     (local.set $5
-      (block (result i32)
-       (i32.store offset=300
-        (i32.const 0)
-        (i32.const 4096)
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4099)
-       )
-       (i32.store offset=320
-        (i32.const 0)
-        (i32.add
-         (local.get $0)
-         (i32.const 1)
-        )
-       )
-       (call $read32
-        (i32.const 3)
-        (local.get $3)
-        (i32.const 0)
-       )
-      )
-     )
-    )
-   )
-   (i32.store
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local $20 i32)
+  (local $21 i32)
+  (local $22 i32)
+  (local $23 i32)
+  (local.set $2
+   (i32.load
     (i32.const 0)
+   )
+  )
+  (local.set $3
+   (i32.load offset=4
+    (i32.const 0)
+   )
+  )
+  (local.set $4
+   (i32.load offset=8
+    (i32.const 0)
+   )
+  )
+  (local.set $5
+   (i32.load offset=12
+    (i32.const 0)
+   )
+  )
+  (local.set $6
+   (i32.load offset=16
+    (i32.const 0)
+   )
+  )
+  (local.set $7
+   (i32.load offset=20
+    (i32.const 0)
+   )
+  )
+  (local.set $8
+   (i32.load offset=24
+    (i32.const 0)
+   )
+  )
+  (local.set $9
+   (i32.load offset=28
+    (i32.const 0)
+   )
+  )
+  (loop $region
+   (local.set $10
     (local.get $5)
    )
-   (local.set $8
-    (i32.load
-     (i32.const 0)
-    )
-   )
-   (local.set $9
-    (i32.add
-     (local.get $8)
-     (i32.const 1)
-    )
-   )
-   (i32.store
-    (i32.const 0)
-    (local.get $9)
-   )
-   (if
-    (i32.and
-     (i32.load offset=40
-      (i32.const 0)
-     )
-     (i32.const -2261)
-    )
-    (then
-     (i32.store offset=300
-      (i32.const 0)
-      (i32.const 4099)
-     )
-     (i32.store offset=32
-      (i32.const 0)
-      (i32.const 4100)
-     )
-     (i32.store offset=320
-      (i32.const 0)
-      (i32.add
-       (local.get $0)
-       (i32.const 2)
-      )
-     )
-     (call $keepFlags
-      (i32.const -2261)
-     )
-    )
-   )
-   (local.set $10
-    (i32.load
-     (i32.const 0)
-    )
-   )
    (local.set $11
-    (i32.load offset=12
-     (i32.const 0)
-    )
-   )
-   (local.set $12
     (i32.add
      (i32.const 8)
-     (local.get $11)
+     (local.get $10)
     )
    )
-   (i32.store offset=44
-    (i32.const 0)
-    (i32.const 8192)
-   )
-   (i32.store offset=48
-    (i32.const 0)
-    (local.get $9)
-   )
-   (i32.store offset=52
-    (i32.const 0)
-    (local.get $8)
-   )
-   (i32.store offset=56
-    (i32.const 0)
-    (i32.const 1)
-   )
-   (i32.store offset=40
-    (i32.const 0)
-    (i32.const 2260)
-   )
    (local.set $14
-    (local.get $12)
+    (local.get $11)
    )
    (local.set $15
     (i32.load offset=262144
@@ -250,7 +113,7 @@
      )
     )
    )
-   (local.set $13
+   (local.set $12
     (i32.xor
      (i32.and
       (local.get $15)
@@ -289,9 +152,9 @@
       (i32.eq
        (i32.and
         (local.get $15)
-        (i32.const 18)
+        (i32.const 1)
        )
-       (i32.const 2)
+       (i32.const 1)
       )
      )
      (i32.le_u
@@ -303,14 +166,197 @@
      )
     )
     (then
+     (local.set $13
+      (i32.load align=1
+       (local.get $12)
+      )
+     )
+    )
+    (else
+     (local.set $13
+      (block (result i32)
+       (i32.store offset=300
+        (i32.const 0)
+        (i32.const 4096)
+       )
+       (i32.store offset=32
+        (i32.const 0)
+        (i32.const 4099)
+       )
+       (i32.store offset=320
+        (i32.const 0)
+        (i32.add
+         (local.get $0)
+         (i32.const 1)
+        )
+       )
+       (call $read32
+        (i32.const 3)
+        (local.get $11)
+        (i32.const 0)
+       )
+      )
+     )
+    )
+   )
+   (local.set $2
+    (local.get $13)
+   )
+   (local.set $16
+    (local.get $2)
+   )
+   (local.set $17
+    (i32.add
+     (local.get $16)
+     (i32.const 1)
+    )
+   )
+   (local.set $2
+    (local.get $17)
+   )
+   (if
+    (i32.and
+     (i32.load offset=40
+      (i32.const 0)
+     )
+     (i32.const -2261)
+    )
+    (then
+     (i32.store
+      (i32.const 0)
+      (local.get $2)
+     )
+     (i32.store offset=300
+      (i32.const 0)
+      (i32.const 4099)
+     )
+     (i32.store offset=32
+      (i32.const 0)
+      (i32.const 4100)
+     )
+     (i32.store offset=320
+      (i32.const 0)
+      (i32.add
+       (local.get $0)
+       (i32.const 2)
+      )
+     )
+     (call $keepFlags
+      (i32.const -2261)
+     )
+    )
+   )
+   (local.set $18
+    (local.get $2)
+   )
+   (local.set $19
+    (local.get $5)
+   )
+   (local.set $20
+    (i32.add
+     (i32.const 8)
+     (local.get $19)
+    )
+   )
+   (i32.store offset=44
+    (i32.const 0)
+    (i32.const 8192)
+   )
+   (i32.store offset=48
+    (i32.const 0)
+    (local.get $17)
+   )
+   (i32.store offset=52
+    (i32.const 0)
+    (local.get $16)
+   )
+   (i32.store offset=56
+    (i32.const 0)
+    (i32.const 1)
+   )
+   (i32.store offset=40
+    (i32.const 0)
+    (i32.const 2260)
+   )
+   (local.set $22
+    (local.get $20)
+   )
+   (local.set $23
+    (i32.load offset=262144
+     (i32.shl
+      (i32.shr_u
+       (local.get $22)
+       (i32.const 12)
+      )
+      (i32.const 2)
+     )
+    )
+   )
+   (local.set $21
+    (i32.xor
+     (i32.and
+      (local.get $23)
+      (i32.const -4096)
+     )
+     (local.get $22)
+    )
+   )
+   (if
+    (i32.and
+     (i32.and
+      (i32.and
+       (i32.eq
+        (i32.and
+         (i32.load offset=124
+          (i32.const 0)
+         )
+         (i32.const 158)
+        )
+        (i32.const 146)
+       )
+       (i32.and
+        (i32.eqz
+         (i32.load offset=116
+          (i32.const 0)
+         )
+        )
+        (i32.eq
+         (i32.load offset=120
+          (i32.const 0)
+         )
+         (i32.const -1)
+        )
+       )
+      )
+      (i32.eq
+       (i32.and
+        (local.get $23)
+        (i32.const 18)
+       )
+       (i32.const 2)
+      )
+     )
+     (i32.le_u
+      (i32.and
+       (local.get $22)
+       (i32.const 4095)
+      )
+      (i32.const 4092)
+     )
+    )
+    (then
      (i32.store align=1
-      (local.get $13)
-      (local.get $10)
+      (local.get $21)
+      (local.get $18)
      )
     )
     (else
      (if
       (block (result i32)
+       (i32.store
+        (i32.const 0)
+        (local.get $2)
+       )
        (i32.store offset=300
         (i32.const 0)
         (i32.const 4100)
@@ -328,11 +374,15 @@
        )
        (call $write32
         (i32.const 3)
-        (local.get $12)
-        (local.get $10)
+        (local.get $20)
+        (local.get $18)
        )
       )
       (then
+       (i32.store
+        (i32.const 0)
+        (local.get $2)
+       )
        (i32.store offset=300
         (i32.const 0)
         (i32.const 4100)
@@ -354,6 +404,10 @@
       )
      )
     )
+   )
+   (i32.store
+    (i32.const 0)
+    (local.get $2)
    )
    (i32.store offset=300
     (i32.const 0)

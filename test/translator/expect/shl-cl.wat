@@ -32,41 +32,87 @@
   (local $4 i32)
   (local $5 i32)
   (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i32)
+  (local $10 i32)
+  (local $11 i32)
+  (local $12 i32)
+  (local $13 i32)
+  (local $14 i32)
+  (local.set $2
+   (i32.load
+    (i32.const 0)
+   )
+  )
+  (local.set $3
+   (i32.load offset=4
+    (i32.const 0)
+   )
+  )
+  (local.set $4
+   (i32.load offset=8
+    (i32.const 0)
+   )
+  )
+  (local.set $5
+   (i32.load offset=12
+    (i32.const 0)
+   )
+  )
+  (local.set $6
+   (i32.load offset=16
+    (i32.const 0)
+   )
+  )
+  (local.set $7
+   (i32.load offset=20
+    (i32.const 0)
+   )
+  )
+  (local.set $8
+   (i32.load offset=24
+    (i32.const 0)
+   )
+  )
+  (local.set $9
+   (i32.load offset=28
+    (i32.const 0)
+   )
+  )
   (loop $region
-   (local.set $2
-    (i32.load8_u offset=4
-     (i32.const 0)
+   (local.set $10
+    (i32.and
+     (local.get $3)
+     (i32.const 255)
     )
    )
-   (local.set $3
+   (local.set $11
     (i32.and
-     (local.get $2)
+     (local.get $10)
      (i32.const 31)
     )
    )
-   (local.set $4
-    (i32.load
-     (i32.const 0)
-    )
+   (local.set $12
+    (local.get $2)
    )
-   (local.set $5
+   (local.set $13
     (i32.ne
-     (local.get $3)
+     (local.get $11)
      (i32.const 0)
     )
    )
    (if
-    (local.get $5)
+    (local.get $13)
     (then
-     (local.set $6
+     (local.set $14
       (i32.shl
-       (local.get $4)
-       (local.get $3)
+       (local.get $12)
+       (local.get $11)
       )
      )
-     (i32.store
-      (i32.const 0)
-      (local.get $6)
+     (local.set $2
+      (local.get $14)
      )
      (if
       (i32.and
@@ -76,6 +122,10 @@
        (i32.const -2262)
       )
       (then
+       (i32.store
+        (i32.const 0)
+        (local.get $2)
+       )
        (i32.store offset=300
         (i32.const 0)
         (i32.const 4096)
@@ -102,21 +152,25 @@
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $6)
+      (local.get $14)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $4)
+      (local.get $12)
      )
      (i32.store offset=56
       (i32.const 0)
-      (local.get $3)
+      (local.get $11)
      )
      (i32.store offset=40
       (i32.const 0)
       (i32.const 2261)
      )
     )
+   )
+   (i32.store
+    (i32.const 0)
+    (local.get $2)
    )
    (i32.store offset=300
     (i32.const 0)
