@@ -55,6 +55,16 @@ describe("translator", () => {
     expect(WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(true);
   });
 
+  it("runs the strings workload (REP helpers inside looping regions) to the native checksum", async () => {
+    const machine = new Machine({ ramSize: 64 << 20 });
+    await enableTranslator(machine);
+    loadMultiboot(machine.cpu, readFileSync("bench/guests/bin/strings.elf"), { cmdline: "scale=1" });
+    machine.run({ maxInstructions: 100_000_000 });
+    // 01e33621: printed by the same C source built natively (bench/guests/bin/strings.native 1).
+    expect(machine.serialText()).toContain("BENCH END 01e33621");
+    expect(machine.interpreter.statistics.blocksCompiled).toBeGreaterThan(0);
+  });
+
   it("runs a guest kernel to the same output as the interpreter", async () => {
     const run = async (translate: boolean) => {
       const machine = new Machine({ ramSize: 32 << 20 });

@@ -289,7 +289,6 @@ export class WasmBuilder implements Builder<Value> {
    * register cannot change a value already taken.
    */
   private readonly registerLocals: number[] = [];
-  private readonly registersWritten = new Set<number>();
   prologue(): Expression[] {
     return this.reloads();
   }
@@ -300,8 +299,12 @@ export class WasmBuilder implements Builder<Value> {
   private reloads(): Expression[] {
     return [0, 1, 2, 3, 4, 5, 6, 7].map((n) => this.m.local.set(this.register(n), this.loadField(State.regs + 4 * n)));
   }
+  /**
+   * All eight registers: with the region's back-edge loop, a register written later in the region
+   * (in the previous iteration) may be newer in its local than in memory at any earlier point.
+   */
   private spills(): Expression[] {
-    return [...this.registersWritten].map((n) => this.storeField(State.regs + 4 * n, this.m.local.get(this.register(n), binaryen.i32)));
+    return [0, 1, 2, 3, 4, 5, 6, 7].map((n) => this.storeField(State.regs + 4 * n, this.m.local.get(this.register(n), binaryen.i32)));
   }
   getReg(size: Size, n: number): Value {
     const m = this.m;
@@ -322,7 +325,6 @@ export class WasmBuilder implements Builder<Value> {
     else if (n < 4) next = m.i32.or(m.i32.and(old, m.i32.const(~0xff)), m.i32.and(this.get(value), m.i32.const(0xff)));
     else next = m.i32.or(m.i32.and(old, m.i32.const(~0xff00)), m.i32.shl(m.i32.and(this.get(value), m.i32.const(0xff)), m.i32.const(8)));
     this.emit(m.local.set(local, next));
-    this.registersWritten.add(index);
   }
   instructionPointer(): Value { return { constant: this.currentEip }; }
   nextInstructionPointer(): Value { return { constant: this.nextInstructionPointerNumber() }; }

@@ -126,6 +126,34 @@
         (i32.const 0)
         (local.get $2)
        )
+       (i32.store offset=4
+        (i32.const 0)
+        (local.get $3)
+       )
+       (i32.store offset=8
+        (i32.const 0)
+        (local.get $4)
+       )
+       (i32.store offset=12
+        (i32.const 0)
+        (local.get $5)
+       )
+       (i32.store offset=16
+        (i32.const 0)
+        (local.get $6)
+       )
+       (i32.store offset=20
+        (i32.const 0)
+        (local.get $7)
+       )
+       (i32.store offset=24
+        (i32.const 0)
+        (local.get $8)
+       )
+       (i32.store offset=28
+        (i32.const 0)
+        (local.get $9)
+       )
        (i32.store offset=300
         (i32.const 0)
         (i32.const 4096)
@@ -171,6 +199,34 @@
    (i32.store
     (i32.const 0)
     (local.get $2)
+   )
+   (i32.store offset=4
+    (i32.const 0)
+    (local.get $3)
+   )
+   (i32.store offset=8
+    (i32.const 0)
+    (local.get $4)
+   )
+   (i32.store offset=12
+    (i32.const 0)
+    (local.get $5)
+   )
+   (i32.store offset=16
+    (i32.const 0)
+    (local.get $6)
+   )
+   (i32.store offset=20
+    (i32.const 0)
+    (local.get $7)
+   )
+   (i32.store offset=24
+    (i32.const 0)
+    (local.get $8)
+   )
+   (i32.store offset=28
+    (i32.const 0)
+    (local.get $9)
    )
    (i32.store offset=300
     (i32.const 0)
