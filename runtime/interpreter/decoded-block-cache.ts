@@ -56,20 +56,11 @@ export class DecodedBlockCache {
   /** Make writes to the pages of [physical, end) reach `block` too (its translation covers them). */
   cover(block: DecodedBlock, end: number): void {
     block.compiledEnd = end;
-    for (let page = (block.physical >>> 12) + 1; page <= (end - 1) >>> 12; page++) {
-      let list = this.byPage.get(page);
-      if (list === undefined) {
-        list = [];
-        this.byPage.set(page, list);
-        this.onFirstBlockInPage(page);
-      }
-      list.push(block);
-    }
+    for (let page = (block.physical >>> 12) + 1; page <= (end - 1) >>> 12; page++) this.attach(page, block);
   }
 
-  add(block: DecodedBlock, code16: boolean): void {
-    this.blocks.set(DecodedBlockCache.key(block.physical, code16), block);
-    const page = block.physical >>> 12;
+  /** List `block` under `page`; the first block of a page makes its writes take the slow path. */
+  private attach(page: number, block: DecodedBlock): void {
     let list = this.byPage.get(page);
     if (list === undefined) {
       list = [];
@@ -77,6 +68,11 @@ export class DecodedBlockCache {
       this.onFirstBlockInPage(page);
     }
     list.push(block);
+  }
+
+  add(block: DecodedBlock, code16: boolean): void {
+    this.blocks.set(DecodedBlockCache.key(block.physical, code16), block);
+    this.attach(block.physical >>> 12, block);
   }
 
   /** Drop every block overlapping [physical, physical + length). Returns how many were dropped. */

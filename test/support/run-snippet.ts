@@ -9,6 +9,8 @@ import { Machine } from "../../src/machine.js";
 import { State, Seg, REG32_NAMES } from "../../runtime/state/layout.js";
 import { EFLAGS_FIXED_ONE } from "../../translator/semantics/flags.js";
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
+import { decode } from "../../translator/decoder/decode.js";
+import type { Instruction } from "../../translator/isa/types.js";
 
 export type RegisterName = (typeof REG32_NAMES)[number];
 
@@ -33,6 +35,19 @@ export interface SnippetResult {
   exception?: { vector: number; errorCode: number };
   machine: Machine;
   read(address: number, length: number): number[];
+}
+
+/** Decode 32-bit code given as hex into its instructions (for translator tests). */
+export function decodeAll(code: string): Instruction[] {
+  const bytes = Uint8Array.from(hex(code));
+  const list: Instruction[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const i = decode(bytes, at, bytes.length, 32);
+    if (typeof i === "number") throw new Error(`undecodable at ${at}`);
+    list.push(i);
+    at += i.length;
+  }
+  return list;
 }
 
 export function hex(text: string): number[] {

@@ -5,11 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { emitBlockModule } from "../../translator/backend/compile-block.js";
-import { decode } from "../../translator/decoder/decode.js";
 import { SEMANTICS } from "../../translator/semantics/index.js";
 import { semanticKey } from "../../translator/isa/opcodes.js";
-import type { Instruction } from "../../translator/isa/types.js";
-import { hex } from "../support/run-snippet.js";
+import { decodeAll } from "../support/run-snippet.js";
 
 const SNIPPETS: Record<string, string> = {
   // add eax, ebx; cmp eax, ecx; jb +0: the compare fuses into one i32.lt_u, ADD's flags are never stored
@@ -20,17 +18,6 @@ const SNIPPETS: Record<string, string> = {
   "shl-cl": "d3 e0",
 };
 
-function decodeAll(code: string): Instruction[] {
-  const bytes = Uint8Array.from(hex(code));
-  const list: Instruction[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const i = decode(bytes, at, bytes.length, 32);
-    if (typeof i === "number") throw new Error(`undecodable at ${at}`);
-    list.push(i);
-    at += i.length;
-  }
-  return list;
-}
 
 describe("translator expect files", () => {
   for (const [name, code] of Object.entries(SNIPPETS)) {

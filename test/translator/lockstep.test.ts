@@ -7,27 +7,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadVectors, runNativeCorpus } from "../../conformance/run.js";
 import { prepareTranslatedRunner } from "../../conformance/native-runner.js";
 import { emitBlockModule } from "../../translator/backend/compile-block.js";
-import { decode } from "../../translator/decoder/decode.js";
 import { SEMANTICS } from "../../translator/semantics/index.js";
 import { semanticKey } from "../../translator/isa/opcodes.js";
-import type { Instruction } from "../../translator/isa/types.js";
-import { hex, runSnippet, setupMachine } from "../support/run-snippet.js";
+import { decodeAll, hex, runSnippet, setupMachine } from "../support/run-snippet.js";
 import { Machine } from "../../src/machine.js";
 import { enableTranslator } from "../../src/translator-tier.js";
 import { loadMultiboot } from "../../src/loaders/multiboot.js";
 import { readFileSync } from "node:fs";
 
-function decodeAll(code: string): Instruction[] {
-  const bytes = Uint8Array.from(hex(code));
-  const list: Instruction[] = [];
-  for (let at = 0; at < bytes.length; ) {
-    const i = decode(bytes, at, bytes.length, 32);
-    if (typeof i === "number") throw new Error(`undecodable at ${at}`);
-    list.push(i);
-    at += i.length;
-  }
-  return list;
-}
 
 describe("translator", () => {
   beforeAll(async () => {
