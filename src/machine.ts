@@ -18,7 +18,8 @@ export type StopReason =
   | "triple-fault"
   | "budget"
   | "exception"
-  | "stopped";
+  | "stopped"
+  | "unsupported";
 
 export interface RunOptions {
   /** Stop after about this many guest instructions (block granular). Default: unlimited. */
@@ -55,6 +56,7 @@ const EXIT_REASONS: Record<number, StopReason> = {
   [ExitReason.Exception]: "exception",
   [ExitReason.Stopped]: "stopped",
   [ExitReason.Budget]: "budget",
+  [ExitReason.Unsupported]: "unsupported",
 };
 
 export class Machine {

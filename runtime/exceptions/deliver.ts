@@ -69,10 +69,14 @@ export function deliverInterrupt(cpu: Cpu, vector: number, source: InterruptSour
   const gateDpl = (high >>> 13) & 3;
   const is32 = type === 0x0e || type === 0x0f;
   const isTrap = type === 0x0f || type === 0x07;
-  if (type !== 0x0e && type !== 0x0f && type !== 0x06 && type !== 0x07) {
-    // Task gates (type 5) are not supported yet: they report as #GP on the gate, as an invalid type does.
-    throw new CpuFault(Vector.GP, gateError);
+  if (type === 0x05 && (high & 0x8000) !== 0) {
+    // Task gates need task switching, not modelled yet: stop the run and say so rather than fake it.
+    cpu.setField(State.exitReason, ExitReason.Unsupported);
+    cpu.setField(State.exitValue, vector);
+    cpu.setField(State.stopRequest, 1);
+    return;
   }
+  if (type !== 0x0e && type !== 0x0f && type !== 0x06 && type !== 0x07) throw new CpuFault(Vector.GP, gateError);
   const cpl = cpu.cpl;
   if (source === InterruptSource.Software && gateDpl < cpl) throw new CpuFault(Vector.GP, gateError);
   if ((high & 0x8000) === 0) throw new CpuFault(Vector.NP, gateError);

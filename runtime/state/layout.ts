@@ -168,4 +168,6 @@ export const enum ExitReason {
   Exception = 6,
   /** The embedder asked the machine to stop. */
   Stopped = 7,
+  /** The guest used a feature warp86 does not model yet (task gates): stopped rather than faked. */
+  Unsupported = 8,
 }

@@ -9,6 +9,7 @@ import { Machine } from "../machine.js";
 import { loadMultiboot } from "../loaders/multiboot.js";
 import { ImageError } from "../loaders/errors.js";
 import { enableTranslator } from "../translator-tier.js";
+import { State } from "../../runtime/state/layout.js";
 
 const USAGE = `usage: warp86 run <kernel> [--mem SIZE] [--cmdline TEXT] [--tier translator|interpreter] [--max-instructions N] [--stats]
   kernel              a Multiboot v1 kernel (ELF or a.out kludge)
@@ -123,6 +124,9 @@ export async function main(args: string[]): Promise<number> {
       return result.exitStatus ?? 1;
     case "halt-forever":
       return 0;
+    case "unsupported":
+      process.stderr.write(`warp86: the guest used a task gate (vector ${machine.cpu.field(State.exitValue)}); task switching is not supported yet\n`);
+      return 3;
     case "triple-fault":
       process.stderr.write(`warp86: triple fault at EIP 0x${machine.cpu.eip.toString(16)}\n`);
       return 3;

@@ -56,3 +56,17 @@ describe("protected-mode INT n", () => {
     expect(result.exception).toMatchObject({ vector: 11, errorCode: 0x80 * 8 + 2 });
   });
 });
+
+describe("task gates", () => {
+  it("stop the run as unsupported instead of faking a task switch", () => {
+    // IDT at 0x30000 with a present task gate (type 5) for vector 0x40; then INT 0x40.
+    const gate = [0x00, 0x00, 0x28, 0x00, 0x00, 0x85, 0x00, 0x00];
+    const idt = new Array(0x41 * 8).fill(0);
+    idt.splice(0x40 * 8, 8, ...gate);
+    const { machine } = setupMachine(hex("cd 40"), { memory: [{ address: 0x30000, bytes: idt }] });
+    machine.cpu.setField(State.idtrBase, 0x30000);
+    machine.cpu.setField(State.idtrLimit, idt.length - 1);
+    const result = machine.run({ maxInstructions: 100 });
+    expect(result.reason).toBe("unsupported");
+  });
+});
