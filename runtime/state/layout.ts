@@ -56,7 +56,7 @@ export const State = {
   /** Debug registers DR0..DR7 (stored, not yet acted upon). */
   dr: 0x0e4,
 
-  /** Time-stamp counter, 64-bit little-endian. */
+  /** The last time-stamp counter value read or written, 64-bit little-endian (reads never repeat it). */
   tsc: 0x108,
   /** Guest instructions retired, 64-bit little-endian (a float64 would lose the low bits after 2^53). */
   instructionCount: 0x110,
@@ -76,6 +76,12 @@ export const State = {
   codeChanged: 0x13c,
   /** Instructions retired by the last run of a compiled region (it may leave at any branch). */
   retired: 0x140,
+
+  /**
+   * The time-stamp counter minus the retired-instruction count, 64-bit little-endian: RDTSC reads
+   * instructionCount + tscOffset (WRMSR to the TSC moves the offset). See runtime/helpers/callouts.ts.
+   */
+  tscOffset: 0x148,
 
   /** Model-specific registers that the P6 identity exposes (SYSENTER_CS/ESP/EIP). */
   sysenterCs: 0x130,

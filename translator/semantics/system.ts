@@ -81,12 +81,16 @@ export const systemSemantics = {
   SGDT: tableRegister("sgdt"),
   SIDT: tableRegister("sidt"),
   LLDT: (b, i) => {
-    if (b.protectedMode()) b.helper("requirePrivilege");
+    // #UD in real and virtual-8086 mode comes before the privilege check and the operand read.
+    if (!b.protectedMode()) return b.raise(Vector.UD);
+    b.helper("requirePrivilege");
     b.helper("lldt", b.zext(16, readOperand(b, i, 0)));
   },
   SLDT: storeSystemValue("sldt"),
   LTR: (b, i) => {
-    if (b.protectedMode()) b.helper("requirePrivilege");
+    // #UD in real and virtual-8086 mode comes before the privilege check and the operand read.
+    if (!b.protectedMode()) return b.raise(Vector.UD);
+    b.helper("requirePrivilege");
     b.helper("ltr", b.zext(16, readOperand(b, i, 0)));
   },
   STR: storeSystemValue("str"),
