@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { runSnippet } from "../support/run-snippet.js";
+import { descriptor, runWithTables } from "./machine-with-tables.js";
+import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { Cpu } from "../../runtime/cpu.js";
 import { State } from "../../runtime/state/layout.js";
 import { sti } from "../../runtime/helpers/callouts.js";
@@ -85,5 +87,21 @@ describe("CLI and STI", () => {
     cpu.setField(State.interruptShadow, 0);
     sti(cpu);
     expect(cpu.field(State.interruptShadow)).toBe(0);
+  });
+});
+
+describe("IRET's EFLAGS (SDM Vol.2 IRET, return to the same level)", () => {
+  const GDT = [[], descriptor(0, 0xfffff, 0xc09a), descriptor(0, 0xfffff, 0xc092)];
+  /** push image; push cs 0x08; push eip (the UD2 that ends the snippet at 0x1000D); iret. */
+  function iret(image: number): number {
+    const run = runWithTables(`68${hex32(image)} 6a08 680d000100 cf`, { gdt: GDT });
+    expect(run.exception).toBeUndefined();
+    return new ImmediateBuilder(run.machine.cpu).getEflags() >>> 0;
+  }
+  it("restores RF, VIF and VIP at CPL 0 (POPF would not)", () => {
+    expect(iret(0x00190002)).toBe(0x00190002);
+  });
+  it("IOPL and IF at CPL 0", () => {
+    expect(iret(0x3202 | CF)).toBe(0x3203);
   });
 });
