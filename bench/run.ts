@@ -3,18 +3,22 @@
  * program and as a multiboot guest under warp86, all in one run, and prints per workload the native
  * time, the guest time (between the BENCH START and BENCH END markers on COM1), the slowdown, guest
  * MIPS and whether the checksums agree; geometric means last. A JSON report goes to
- * bench/results/latest.json (or --json PATH).
+ * bench/results/latest.json (or --json PATH). On a host whose kernel cannot execute i386 programs
+ * the native reference is an x86-64 build of the same source (bench/native.ts); the table and the
+ * report say which kind each workload used, and a slowdown counts only when the checksums agree.
  *
  *   npm run bench -- [--quick] [--only sieve,fib] [--repeats 3] [--json PATH]
+ *                    [--interpreter-only | --translator-only]
  *
  * Each workload runs under both tiers: the interpreter alone, and with the translator (blocks
- * compiled to WebAssembly after 50 executions); --interpreter-only skips the second.
+ * compiled to WebAssembly after 50 executions); --interpreter-only skips the second,
+ * --translator-only the first (no speed-up is reported then).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Machine } from "../src/machine.js";
 import { loadMultiboot } from "../src/loaders/multiboot.js";
 import { enableTranslator } from "../src/translator-tier.js";
+import { type NativeKind, NativeRunner } from "./native.js";
 
 export const WORKLOADS = ["sieve", "crc32", "quicksort", "matmul", "interp", "fib", "randmem", "strings", "smc"] as const;
 const QUICK = ["sieve", "crc32", "strings", "smc"];
@@ -36,33 +40,16 @@ interface Measurement {
   workload: string;
   nativeSeconds: number | null;
   nativeChecksum: string | null;
-  interpreter: TierMeasurement;
+  /** Which native program the times are relative to; null when there was no native run. */
+  nativeKind: NativeKind | null;
+  /** For an x86-64 reference, the gcc command that built it. */
+  nativeBuild: string | null;
+  /** Why there is no native run. */
+  nativeProblem: string | null;
+  interpreter: TierMeasurement | null;
   translator: TierMeasurement | null;
   /** Translator speed-up over the interpreter. */
   speedup: number | null;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function runNative(workload: string, repeats: number): { seconds: number; checksum: string } | null {
-  const binary = `bench/guests/bin/${workload}.native`;
-  if (!existsSync(binary)) return null;
-  const times: number[] = [];
-  let checksum = "";
-  for (let n = 0; n < repeats; n++) {
-    let output: string;
-    try {
-      output = execFileSync(binary, ["1"], { encoding: "utf8" });
-    } catch {
-      return null; // the host cannot run i386 programs
-    }
-    checksum = /BENCH END (\w+)/.exec(output)?.[1] ?? "";
-    times.push(Number(/BENCH NS (\d+)/.exec(output)?.[1]) / 1e9);
-  }
-  return { seconds: median(times), checksum };
 }
 
 async function runGuest(workload: string, tier: "interpreter" | "translator"): Promise<{ seconds: number; checksum: string | null; instructions: number; compileSeconds: number; compiledShare: number; blocksCompiled: number }> {
@@ -104,16 +91,24 @@ async function main(): Promise<void> {
     return at >= 0 ? args[at + 1] : undefined;
   };
   for (const arg of args) {
-    if (arg.startsWith("--") && !["--quick", "--only", "--repeats", "--json", "--interpreter-only"].includes(arg)) throw new Error(`unknown option ${arg}`);
+    if (arg.startsWith("--") && !["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only"].includes(arg)) throw new Error(`unknown option ${arg}`);
   }
   const only = value("--only")?.split(",");
   const repeats = Number(value("--repeats") ?? 3);
   const selected = only ?? (args.includes("--quick") ? QUICK : [...WORKLOADS]);
-  const tiers = args.includes("--interpreter-only") ? (["interpreter"] as const) : (["interpreter", "translator"] as const);
+  const tiers = args.includes("--interpreter-only")
+    ? (["interpreter"] as const)
+    : args.includes("--translator-only")
+      ? (["translator"] as const)
+      : (["interpreter", "translator"] as const);
   const results: Measurement[] = [];
+  const natives = new NativeRunner();
+  // Synchronous, so it also runs when a guest throws: no x86-64 builds are left in the temp dir.
+  process.on("exit", () => natives.dispose());
   for (const [index, workload] of selected.entries()) {
     process.stderr.write(`[${index + 1}/${selected.length}] ${workload}: native...`);
-    const native = runNative(workload, repeats);
+    const { run: native, problem: nativeProblem } = natives.run(workload, repeats);
+    process.stderr.write(native ? ` ${native.seconds.toFixed(3)} s (${native.kind.split(" ")[0]})` : ` none: ${nativeProblem}`);
     const measured: Partial<Record<"interpreter" | "translator", TierMeasurement>> = {};
     for (const tier of tiers) {
       process.stderr.write(` ${tier}...`);
@@ -122,33 +117,37 @@ async function main(): Promise<void> {
       measured[tier] = {
         ...guest,
         mips: guest.instructions / guest.seconds / 1e6,
-        slowdown: native ? guest.seconds / native.seconds : null,
+        // A slowdown against a program that computed something else would compare unlike work.
+        slowdown: native && native.checksum === guest.checksum ? guest.seconds / native.seconds : null,
         checksumAgrees: native ? native.checksum === guest.checksum : null,
       };
     }
     process.stderr.write("\n");
-    const interpreter = measured.interpreter!;
+    const interpreter = measured.interpreter ?? null;
     const translator = measured.translator ?? null;
     results.push({
       workload,
       nativeSeconds: native?.seconds ?? null,
       nativeChecksum: native?.checksum ?? null,
+      nativeKind: native?.kind ?? null,
+      nativeBuild: native?.build ?? null,
+      nativeProblem,
       interpreter,
       translator,
-      speedup: translator ? interpreter.seconds / translator.seconds : null,
+      speedup: translator && interpreter ? interpreter.seconds / translator.seconds : null,
     });
   }
   const x = (v: number | null | undefined) => (v ? `${v.toFixed(1)}x` : "-");
   console.log("\nworkload     native s   interp s   jit s   interp/native   jit/native   jit speed-up   compile s   compiled   checksums");
   for (const r of results) {
     const t = r.translator;
-    const agree = [r.interpreter.checksumAgrees, t?.checksumAgrees].every((a) => a !== false) ? (r.nativeSeconds ? "agree" : "no native run") : "DIFFER";
+    const agree = [r.interpreter?.checksumAgrees, t?.checksumAgrees].every((a) => a !== false) ? (r.nativeSeconds ? "agree" : "no native run") : "DIFFER";
     console.log(
       r.workload.padEnd(12) +
         (r.nativeSeconds?.toFixed(3) ?? "-").padStart(9) +
-        r.interpreter.seconds.toFixed(2).padStart(11) +
+        (r.interpreter ? r.interpreter.seconds.toFixed(2) : "-").padStart(11) +
         (t ? t.seconds.toFixed(2) : "-").padStart(8) +
-        x(r.interpreter.slowdown).padStart(16) +
+        x(r.interpreter?.slowdown).padStart(16) +
         x(t?.slowdown).padStart(13) +
         x(r.speedup).padStart(15) +
         (t ? t.compileSeconds.toFixed(2) : "-").padStart(12) +
@@ -156,28 +155,40 @@ async function main(): Promise<void> {
         `   ${agree}`,
     );
   }
+  // Which native program the ratios are against, said next to the table: an x86-64 reference is
+  // not the i386 program the guest runs, and a reader of the numbers has to know that.
+  const kinds = [...new Set(results.flatMap((r) => (r.nativeKind ? [r.nativeKind] : [])))];
+  for (const kind of kinds) {
+    const of = results.filter((r) => r.nativeKind === kind);
+    const which = of.length === results.length ? "" : ` (${of.map((r) => r.workload).join(", ")})`;
+    if (kind === "i386") console.log(`native${which}: the i386 builds in bench/guests/bin`);
+    else console.log(`native${which}: x86-64 builds of the same C source (${[...new Set(of.map((r) => r.nativeBuild))].join("; ")}, built for this run); this host's kernel cannot execute i386 binaries`);
+  }
+  for (const r of results) if (r.nativeProblem) console.log(`no native run for ${r.workload}: ${r.nativeProblem}`);
+  const nativeName = kinds.some((k) => k !== "i386") ? (kinds.length === 1 ? "native x86-64" : "native (i386 and x86-64)") : "native";
   const mean = (values: (number | null | undefined)[]) => {
     const present = values.filter((v): v is number => typeof v === "number" && v > 0);
     return present.length ? geometricMean(present) : null;
   };
   const summary = {
     date: new Date().toISOString(),
+    nativeKinds: kinds,
     geometricMean: {
-      interpreterSlowdown: mean(results.map((r) => r.interpreter.slowdown)),
+      interpreterSlowdown: mean(results.map((r) => r.interpreter?.slowdown)),
       translatorSlowdown: mean(results.map((r) => r.translator?.slowdown)),
       translatorSpeedup: mean(results.map((r) => r.speedup)),
-      interpreterMips: mean(results.map((r) => r.interpreter.mips)),
+      interpreterMips: mean(results.map((r) => r.interpreter?.mips)),
       translatorMips: mean(results.map((r) => r.translator?.mips)),
     },
     results,
   };
   const g = summary.geometricMean;
-  console.log(`\ngeometric means: interpreter ${x(g.interpreterSlowdown)} slower than native (${g.interpreterMips?.toFixed(1)} MIPS); translator ${x(g.translatorSlowdown)} slower than native (${g.translatorMips?.toFixed(1) ?? "-"} MIPS), ${x(g.translatorSpeedup)} faster than the interpreter`);
+  console.log(`\ngeometric means: interpreter ${x(g.interpreterSlowdown)} slower than ${nativeName} (${g.interpreterMips?.toFixed(1) ?? "-"} MIPS); translator ${x(g.translatorSlowdown)} slower than ${nativeName} (${g.translatorMips?.toFixed(1) ?? "-"} MIPS), ${x(g.translatorSpeedup)} faster than the interpreter`);
   const jsonPath = value("--json") ?? "bench/results/latest.json";
   mkdirSync(jsonPath.replace(/\/[^/]*$/, ""), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify(summary, null, 2) + "\n");
   console.log(`JSON report: ${jsonPath}`);
-  if (results.some((r) => r.interpreter.checksumAgrees === false || r.translator?.checksumAgrees === false)) process.exitCode = 1;
+  if (results.some((r) => r.interpreter?.checksumAgrees === false || r.translator?.checksumAgrees === false)) process.exitCode = 1;
 }
 
 await main();
