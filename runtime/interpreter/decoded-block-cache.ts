@@ -28,11 +28,14 @@ export interface DecodedBlock {
   compiledEnd?: number;
 }
 
-/** What the translator tier hands back for a block (translator/backend/compile-block.ts). */
+/** What the translator tier hands back for a region (src/translator-tier.ts). */
 export interface CompiledCode {
-  readonly run: () => number;
+  /** EIP it was compiled for (the same bytes reached at another EIP are interpreted). */
   readonly eip: number;
-  readonly mode: { code16: boolean; stack16: boolean; protectedMode: boolean; cpl: number };
+  /** The mode word it was compiled for (translator/backend/dispatcher.ts). */
+  readonly mode: number;
+  /** Its function's slot in the dispatcher's table. */
+  readonly slot: number;
 }
 
 export class DecodedBlockCache {
@@ -43,6 +46,8 @@ export class DecodedBlockCache {
     /** Called the first time a page gets a block: the MMU must route writes to it through the slow path. */
     private readonly onFirstBlockInPage: (physicalPage: number) => void,
     private readonly onLastBlockInPage: (physicalPage: number) => void,
+    /** Called once for each block dropped (invalidated or cleared): its translation must go too. */
+    private readonly onDrop: (block: DecodedBlock) => void = () => {},
   ) {}
 
   static key(physical: number, code16: boolean): number {
@@ -85,6 +90,8 @@ export class DecodedBlockCache {
       const kept: DecodedBlock[] = [];
       for (const block of list) {
         if (block.physical < end && Math.max(block.physicalEnd, block.compiledEnd ?? 0) > physical) {
+          // A region covering several pages is listed under each; it is dropped once.
+          if (block.valid) this.onDrop(block);
           block.valid = false;
           this.blocks.delete(DecodedBlockCache.key(block.physical, false));
           this.blocks.delete(DecodedBlockCache.key(block.physical, true));
@@ -105,6 +112,12 @@ export class DecodedBlockCache {
 
   clear(): void {
     for (const page of this.byPage.keys()) this.onLastBlockInPage(page);
+    for (const list of this.byPage.values()) {
+      for (const block of list) {
+        if (block.valid) this.onDrop(block);
+        block.valid = false;
+      }
+    }
     for (const block of this.blocks.values()) block.valid = false;
     this.blocks.clear();
     this.byPage.clear();

@@ -50,7 +50,18 @@ export interface Translator {
   readonly threshold: number;
   /** Compiled regions kept at most; past it the oldest translation is dropped (and may recompile). */
   readonly capacity: number;
-  compile(region: Region, eip: number, mode: CompiledCode["mode"]): CompiledCode;
+  /** The mode word of the current CPU state: what a translation depends on besides its bytes. */
+  mode(): number;
+  compile(region: Region, eip: number, mode: number): CompiledCode;
+  /**
+   * Run `code` (compiled for the current EIP and mode, whose bytes end at CS offset `lastOffset`),
+   * then whatever compiled code follows it, until a miss, a stop request or `budget` instructions.
+   * Returns the instructions retired; a fault leaves through CpuFault with State.dispatched holding
+   * the instructions retired by the regions before the faulting one.
+   */
+  enter(code: CompiledCode, eip: number, lastOffset: number, budget: number): number;
+  /** The translation is gone for good (its bytes changed, or it was evicted). */
+  release(code: CompiledCode): void;
 }
 
 /** A straight-line region for the translator: a block and the blocks that follow its conditional exits. */
@@ -91,7 +102,7 @@ export class Interpreter {
     unmarkCodePage: (physicalPage: number) => void,
   ) {
     this.builder = new ImmediateBuilder(cpu);
-    this.blocks = new DecodedBlockCache(markCodePage, unmarkCodePage);
+    this.blocks = new DecodedBlockCache(markCodePage, unmarkCodePage, (block) => this.forgetTranslation(block));
     cpu.codeWriteListeners.push((physical, length) => {
       const dropped = this.blocks.invalidate(physical, length);
       this.statistics.blocksInvalidated += dropped;
@@ -120,20 +131,17 @@ export class Interpreter {
         const protectedMode = (i32[State.cr0 >> 2]! & 1) !== 0;
         const limit = i32[CS_LIMIT]! >>> 0;
         block.executions++;
-        if (this.translator !== null) {
-          const cpl = i32[State.cpl >> 2]!;
-          if (block.compiled === undefined && block.executions >= this.translator.threshold) this.translate(block, eip, { code16, stack16, protectedMode, cpl });
+        const translator = this.translator;
+        if (translator !== null) {
+          const mode = translator.mode();
+          if (block.compiled === undefined && block.executions >= translator.threshold) this.translate(block, eip, mode, code16);
           const compiled = block.compiled;
-          if (
-            compiled && compiled.eip === eip && compiled.mode.code16 === code16 && compiled.mode.stack16 === stack16 &&
-            compiled.mode.protectedMode === protectedMode && compiled.mode.cpl === cpl && eip + (block.compiledEnd ?? block.physicalEnd) - block.physical - 1 <= limit
-          ) {
-            i32[State.codeChanged >> 2] = 0;
+          const lastOffset = eip + (block.compiledEnd ?? block.physicalEnd) - block.physical - 1;
+          if (compiled && compiled.eip === eip && compiled.mode === mode && lastOffset <= limit) {
+            i32[State.dispatched >> 2] = 0;
             compiledRunning = true;
-            compiled.run();
+            const retired = translator.enter(compiled, eip, lastOffset, budget - executed);
             compiledRunning = false;
-            // Compiled regions report the instructions they retired in State.retired.
-            const retired = i32[State.retired >> 2]!;
             executed += retired;
             this.statistics.compiledInstructions += retired;
             continue;
@@ -154,6 +162,11 @@ export class Interpreter {
         if (!(error instanceof CpuFault)) throw error;
         // Precise fault: EIP back to the faulting instruction; semantics wrote nothing before the check.
         i32[State.eip >> 2] = compiledRunning ? i32[State.instructionEip >> 2]! : eip;
+        if (compiledRunning) {
+          const retired = i32[State.dispatched >> 2]!;
+          executed += retired;
+          this.statistics.compiledInstructions += retired;
+        }
         this.exceptions.deliver(cpu, error);
         // A delivery counts against the budget, so a fault that repeats forever cannot hang the loop.
         executed++;
@@ -162,10 +175,10 @@ export class Interpreter {
     return executed;
   }
 
-  private translate(block: DecodedBlock, eip: number, mode: CompiledCode["mode"]): void {
+  private translate(block: DecodedBlock, eip: number, mode: number, code16: boolean): void {
     const started = performance.now();
     try {
-      const region = this.region(block, eip, mode.code16);
+      const region = this.region(block, eip, code16);
       block.compiled = this.translator!.compile(region, eip, mode);
       if (region.physicalEnd > block.physicalEnd) this.blocks.cover(block, region.physicalEnd);
       this.statistics.blocksCompiled++;
@@ -176,6 +189,12 @@ export class Interpreter {
       if (process.env.WARP86_DEBUG) console.error(`warp86: translation of block at ${eip.toString(16)} failed:`, error);
     }
     this.statistics.compileSeconds += (performance.now() - started) / 1000;
+  }
+
+  /** A block's translation can never run again (its bytes changed, or the cache dropped it). */
+  private forgetTranslation(block: DecodedBlock): void {
+    if (block.compiled) this.translator?.release(block.compiled);
+    block.compiled = undefined;
   }
 
   /**
@@ -190,7 +209,7 @@ export class Interpreter {
     }
     const oldest = this.translated[this.translatedHead]!;
     if (oldest.compiled) {
-      oldest.compiled = undefined;
+      this.forgetTranslation(oldest);
       oldest.executions = 0;
       this.statistics.translationsEvicted++;
     }
@@ -271,6 +290,8 @@ export class Interpreter {
       executions: 0,
       valid: true,
     };
+    // A block that is not cached is decoded afresh each time: it is never translated (nothing would drop it).
+    if (!cacheable) block.compiled = null;
     this.statistics.blocksDecoded++;
     if (cacheable) this.blocks.add(block, code16);
     return block;

@@ -26,6 +26,8 @@ export interface LinearMemory {
   flushAll(): void;
   /** Forget non-global translations (a CR3 write). */
   flushNonGlobal(): void;
+  /** Told of every flush (with the linear page number for a one-page INVLPG flush). */
+  readonly flushListeners: ((linearPage?: number) => void)[];
   /** True if the physical page holds decoded or translated code (stores into it must notify). */
   isCodePage(physicalPage: number): boolean;
   /** Forget the translation of one page (INVLPG). */

@@ -39,6 +39,11 @@ export class Mmu implements LinearMemory {
   private overflowed = false;
   /** One byte per physical page: 1 when the page holds decoded/translated code. */
   private readonly codePages: Uint8Array;
+  /**
+   * Told when linear→physical mappings may change (with the linear page for INVLPG, without for a
+   * whole flush): caches keyed by linear address, such as the translator's jump cache, drop entries.
+   */
+  readonly flushListeners: ((linearPage?: number) => void)[] = [];
 
   constructor(private readonly cpu: Cpu) {
     this.i32 = cpu.i32;
@@ -255,6 +260,7 @@ export class Mmu implements LinearMemory {
     }
     this.fillCount = 0;
     this.overflowed = false;
+    for (const listener of this.flushListeners) listener();
   }
 
   flushNonGlobal(): void {
@@ -271,11 +277,13 @@ export class Mmu implements LinearMemory {
       else i32[TLB_INDEX + page] = 0;
     }
     this.fillCount = kept;
+    for (const listener of this.flushListeners) listener();
   }
 
   invalidatePage(linear: number): void {
     // The fill list may keep the stale index; clearing the entry is enough (fill re-adds it only if 0).
     this.i32[TLB_INDEX + (linear >>> 12)] = 0;
+    for (const listener of this.flushListeners) listener(linear >>> 12);
   }
 
   /** Apply the TLB consequences of a control-register write (SDM Vol.3 4.10.4.1). */

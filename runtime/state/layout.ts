@@ -8,6 +8,7 @@
  *   0x0000_2000  TLB fill list            (indices of filled shadow-TLB entries, for cheap flushes)
  *   0x0004_0000  shadow TLB               (one 32-bit entry per 4 KiB virtual page: 4 MiB)
  *   0x0044_0000  code-page bitmap         (one bit per 64-byte granule of guest RAM holding translated code)
+ *   0x0064_0000  jump cache               (EIP → compiled region, read by the wasm dispatcher)
  *   RAM_BASE     guest physical RAM       (ramSize bytes, a multiple of 4 KiB)
  *   RAM_BASE+ramSize  scratch page        (never addressable by the guest)
  */
@@ -76,6 +77,11 @@ export const State = {
   codeChanged: 0x13c,
   /** Instructions retired by the last run of a compiled region (it may leave at any branch). */
   retired: 0x140,
+  /**
+   * Instructions retired by compiled regions since the wasm dispatcher was entered, stored before
+   * each region runs: when a region faults, the runtime still knows what the earlier ones retired.
+   */
+  dispatched: 0x144,
 
   /**
    * The time-stamp counter minus the retired-instruction count, 64-bit little-endian: RDTSC reads
@@ -111,6 +117,16 @@ export const CODE_BITMAP_BASE = TLB_BASE + TLB_SIZE;
 /** Enough bits for 4 GiB of RAM would be 8 MiB; we size it for the largest RAM we allow (1 GiB). */
 export const MAX_RAM_SIZE = 1 << 30;
 export const CODE_BITMAP_SIZE = MAX_RAM_SIZE >>> (CODE_GRANULE_SHIFT + 3);
+
+/**
+ * The jump cache: where compiled code leaves a region, the dispatcher (translator/backend/dispatcher.ts)
+ * finds the next region here by EIP without returning to JavaScript. Direct-mapped, keyed by
+ * (EIP, CS base, mode word); see translator/cache/jump-cache.ts.
+ */
+export const JUMP_CACHE_BASE = CODE_BITMAP_BASE + CODE_BITMAP_SIZE;
+export const JUMP_CACHE_ENTRIES = 4096;
+export const JUMP_CACHE_ENTRY_SIZE = 32;
+export const JumpCacheField = { eip: 0, csBase: 4, mode: 8, lastOffset: 12, slot: 16 } as const;
 
 /** Guest physical address 0 lives here; 4 MiB aligned so that host offsets keep their page bits. */
 export const RAM_BASE = 0x0100_0000;

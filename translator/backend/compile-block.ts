@@ -18,6 +18,8 @@ export interface BlockMode {
   stack16: boolean;
   protectedMode: boolean;
   cpl: number;
+  /** DS, ES and SS are flat writable data segments (translator/backend/dispatcher.ts ModeBit.FlatData). */
+  flatData?: boolean;
 }
 
 export interface CompiledBlock {
@@ -93,7 +95,7 @@ export function emitBlockModule(
     for (const [name, params, result] of IMPORT_SIGNATURES) {
       m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
     }
-    const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl);
+    const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl, mode.flatData ?? false);
     builder.enableLoop(eip, instructions.length);
     let at = eip;
     instructions.forEach((instruction, n) => {

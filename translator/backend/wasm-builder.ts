@@ -22,7 +22,7 @@ import {
 } from "../semantics/flags.js";
 import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.js";
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
-import { State, TLB_BASE } from "../../runtime/state/layout.js";
+import { Seg, State, TLB_BASE } from "../../runtime/state/layout.js";
 import { fastPathTest } from "../../runtime/mmu/tlb-entry.js";
 
 export type Value = { readonly constant: number } | { readonly local: number };
@@ -35,6 +35,8 @@ export const enum BlockExit {
   Continue = 0,
   /** A store invalidated translated code: return to the runtime before the next instruction. */
   CodeChanged = 1,
+  /** A released table slot ran (translator/backend/dispatcher.ts): the runtime looks the block up again. */
+  Stale = 2,
 }
 
 export const HELPER_NAMES = Object.keys(HELPERS) as HelperName[];
@@ -77,6 +79,8 @@ export class WasmBuilder implements Builder<Value> {
     private readonly protectedModeActive: boolean,
     /** CPL the block was compiled for (selects the user or supervisor TLB test). */
     private readonly cpl: number,
+    /** DS, ES and SS are flat writable data segments (a fact of the mode word the region is keyed by). */
+    private readonly flatData = false,
   ) {}
 
   // ---- emission plumbing ----
@@ -354,16 +358,20 @@ export class WasmBuilder implements Builder<Value> {
     const linear = this.newLocal();
     const entry = this.newLocal();
     const { mask, expected } = fastPathTest(write, this.cpl === 3);
-    const flatData = m.i32.and(
-      m.i32.eq(m.i32.and(field(12), m.i32.const(0x9e)), m.i32.const(0x92)),
-      m.i32.and(m.i32.eqz(field(4)), m.i32.eq(field(8), m.i32.const(-1))),
-    );
+    // Flatness of DS/ES/SS is part of the region's mode (checked before it runs); others are checked here.
+    const knownFlat = this.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS);
+    const flatData = knownFlat
+      ? m.i32.const(1)
+      : m.i32.and(
+          m.i32.eq(m.i32.and(field(12), m.i32.const(0x9e)), m.i32.const(0x92)),
+          m.i32.and(m.i32.eqz(field(4)), m.i32.eq(field(8), m.i32.const(-1))),
+        );
     this.emit(m.local.set(linear, this.get(offset)));
     this.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(m.local.get(linear, binaryen.i32), m.i32.const(12)), m.i32.const(2)))));
     this.emit(m.local.set(host, m.i32.xor(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(~0xfff)), m.local.get(linear, binaryen.i32))));
     const hit = m.i32.eq(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(mask)), m.i32.const(expected));
     const inPage = m.i32.le_u(m.i32.and(m.local.get(linear, binaryen.i32), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes));
-    return m.i32.and(m.i32.and(flatData, hit), inPage);
+    return knownFlat ? m.i32.and(hit, inPage) : m.i32.and(m.i32.and(flatData, hit), inPage);
   }
   load(size: Size, segment: number, offset: Value, forWrite?: boolean): Value {
     this.flushFlags(); // a fault inside the slow path must see exact flags
