@@ -19,8 +19,8 @@ import { Machine } from "../src/machine.js";
 import { loadMultiboot } from "../src/loaders/multiboot.js";
 import { enableTranslator } from "../src/translator-tier.js";
 import { type NativeKind, NativeRunner } from "./native.js";
+import { WORKLOADS } from "./workloads.js";
 
-export const WORKLOADS = ["sieve", "crc32", "quicksort", "matmul", "interp", "fib", "randmem", "strings", "smc"] as const;
 const QUICK = ["sieve", "crc32", "strings", "smc"];
 
 interface TierMeasurement {

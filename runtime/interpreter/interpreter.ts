@@ -111,8 +111,9 @@ export class Interpreter {
   }
 
   /**
-   * Execute up to `budget` instructions (block granular: a block started is finished unless it ends
-   * early). Returns the number executed. Stops early when State.stopRequest is set.
+   * Execute `budget` instructions: exactly, when interpreting; compiled regions finish the region
+   * they are in (a loop inside one runs a bounded number of iterations), so they may overshoot.
+   * Returns the number executed. Stops early when State.stopRequest is set.
    */
   run(budget: number): number {
     const cpu = this.cpu;
@@ -155,7 +156,8 @@ export class Interpreter {
           if (semantic === undefined) throw new CpuFault(Vector.UD);
           semantic(builder, instruction);
           executed++;
-          if (builder.transferred || !block.valid || i32[State.stopRequest >> 2] !== 0) break;
+          // The budget is exact for interpreted code, so a lockstep run can stop where compiled code did.
+          if (builder.transferred || !block.valid || i32[State.stopRequest >> 2] !== 0 || executed >= budget) break;
           eip = i32[State.eip >> 2]! >>> 0;
         }
       } catch (error) {
@@ -163,7 +165,9 @@ export class Interpreter {
         // Precise fault: EIP back to the faulting instruction; semantics wrote nothing before the check.
         i32[State.eip >> 2] = compiledRunning ? i32[State.instructionEip >> 2]! : eip;
         if (compiledRunning) {
-          const retired = i32[State.dispatched >> 2]!;
+          // Regions before the faulting one, and the faulting region's instructions before the faulting
+          // instruction (every path that can fault syncs State.retired as if that one had completed).
+          const retired = i32[State.dispatched >> 2]! + Math.max(0, i32[State.retired >> 2]! - 1);
           executed += retired;
           this.statistics.compiledInstructions += retired;
         }

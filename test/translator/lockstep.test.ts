@@ -14,6 +14,7 @@ import { Machine } from "../../src/machine.js";
 import { enableTranslator } from "../../src/translator-tier.js";
 import { loadMultiboot } from "../../src/loaders/multiboot.js";
 import { readFileSync } from "node:fs";
+import { runLockstep } from "../../conformance/lockstep.js";
 
 
 describe("translator", () => {
@@ -92,5 +93,27 @@ describe("translator code cache", () => {
     expect(machine.serialText()).toContain("paging test passed");
     expect(stats.translationsEvicted).toBeGreaterThan(0);
     expect(stats.blocksCompiled - stats.translationsEvicted).toBeLessThanOrEqual(4);
+  });
+});
+
+describe("lockstep with the interpreter (full state after every compiled region)", () => {
+  const load = (name: string) => {
+    const image = readFileSync(`bench/guests/bin/${name}.elf`);
+    return (machine: Machine) => loadMultiboot(machine.cpu, image, { cmdline: "scale=1" });
+  };
+  it.each([
+    // [guest, instructions, translator options]: a paging kernel to its end; the start of the call/ret,
+    // switch-dispatch and self-modifying workloads; a tiny code cache so eviction and slot reuse happen.
+    ["paging-test", 5_000_000, { threshold: 2 }],
+    ["fib", 1_000_000, {}],
+    ["interp", 1_000_000, {}],
+    ["smc", 300_000, {}],
+    ["quicksort", 2_000_000, { threshold: 2, capacity: 8 }],
+  ] as const)("%s agrees for %i instructions", async (guest, instructions, translator) => {
+    const report = await runLockstep({ load: load(guest), ramSize: 64 << 20, maxInstructions: instructions, translator });
+    expect(report.differences).toEqual([]);
+    expect(report.compiledUnits).toBeGreaterThan(10);
+    if (guest === "paging-test") expect(report.reason).toBe("debug-exit");
+    else expect(report.instructions).toBeGreaterThanOrEqual(instructions);
   });
 });

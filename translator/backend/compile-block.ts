@@ -96,7 +96,7 @@ export function emitBlockModule(
       m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
     }
     const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl, mode.flatData ?? false);
-    builder.enableLoop(eip, instructions.length);
+    builder.enableLoop(eip);
     let at = eip;
     instructions.forEach((instruction, n) => {
       builder.beginInstruction(instruction, at, n);

@@ -69,7 +69,7 @@ export class WasmBuilder implements Builder<Value> {
   /** Set by a conditional arm that changed the flags: after the conditional they are unknown. */
   private armsChangedFlags = false;
   /** A branch back to the region's first instruction becomes a wasm loop (see enableLoop). */
-  private loop: { eip: number; length: number; retiredBase: number; iterations: number } | null = null;
+  private loop: { eip: number; retiredBase: number; iterations: number } | null = null;
   private currentLength = 0;
 
   constructor(
@@ -143,8 +143,8 @@ export class WasmBuilder implements Builder<Value> {
    * runtime: at most LOOP_ITERATIONS times per call, so interrupts and the time slice wait boundedly.
    * The flag record is stored at the back-edge, so each iteration starts from memory as the first did.
    */
-  enableLoop(eip: number, length: number): void {
-    this.loop = { eip, length, retiredBase: this.newLocal(), iterations: this.newLocal() };
+  enableLoop(eip: number): void {
+    this.loop = { eip, retiredBase: this.newLocal(), iterations: this.newLocal() };
   }
   static readonly LOOP_LABEL = "region";
   static readonly LOOP_ITERATIONS = 1 << 16;
@@ -459,7 +459,8 @@ export class WasmBuilder implements Builder<Value> {
       const local = (n: number) => m.local.get(n, binaryen.i32);
       this.emit(m.block(null, [
         ...this.flagStores(),
-        m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(loop.length))),
+        // The back-edge retires the instructions up to and including this branch.
+        m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1))),
         m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
         m.if(
           m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
