@@ -200,12 +200,12 @@ export function lods(cpu: Cpu, size: number, addressSize: number, seg: number, r
 }
 
 /** CMPS/SCAS: flags as CMP; REPE stops when ZF = 0, REPNE when ZF = 1 (SDM Vol.2 REP). */
-function compare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number]): number {
+function compare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number], flagsBefore?: number): number {
   const b = flagsOf(cpu);
   const mask = c.size === 32 ? -1 : c.size === 16 ? 0xffff : 0xff;
   // A fault in the middle of REPE/REPNE CMPS/SCAS leaves EFLAGS as they were before the instruction
   // (observed on Intel hardware by the conformance vectors; registers reflect the completed elements).
-  const saved = repeat !== 0 ? b.getEflags() : 0;
+  const saved = repeat !== 0 ? (flagsBefore ?? b.getEflags()) : 0;
   try {
     return repeatCompare(cpu, c, repeat, operands, b, mask);
   } catch (error) {
@@ -235,14 +235,75 @@ export function cmps(cpu: Cpu, size: number, addressSize: number, seg: number, r
   });
 }
 
+/**
+ * Bulk REPE/REPNE SCASB going forward: the elements left in the current page and segment compared
+ * at once against the host bytes, stopping where the repeat condition ends, with the flags of the
+ * last comparison. Returns 0 when it stopped on the condition, 1 when the chunk ran out with ECX left,
+ * -1 when it cannot apply (the caller then does elements one at a time).
+ */
+function bulkScan(cpu: Cpu, c: Cursor, repeat: number): number {
+  if (c.bytes !== 1 || c.step !== 1 || c.mask !== -1) return -1;
+  const remaining = count(cpu, c);
+  if (remaining < 16) return -1;
+  const di = cpu.reg32(Reg.EDI) >>> 0;
+  const access = cpu.segmentField(Seg.ES, "access");
+  if ((access & 0x0c) === 0x04) return -1; // expand-down data: element by element
+  const limit = cpu.segmentField(Seg.ES, "limit") >>> 0;
+  const chunk = Math.min(remaining, 0x1000 - (di & 0xfff), limit - di + 1);
+  if (!(chunk >= 1)) return -1;
+  // The first element is read whatever happens: its segment and page faults are the architectural ones.
+  const linear = segmentLinear(cpu, Seg.ES, di, chunk, false);
+  if ((linear & 0xfff) + chunk > 0x1000) return -1;
+  const host = cpu.mmu.translate(linear, Access.Read);
+  const al = cpu.reg32(Reg.EAX) & 0xff;
+  const u8 = cpu.u8;
+  let stop = -1;
+  if (repeat === REPEAT_NOT_EQUAL) {
+    const found = u8.subarray(host, host + chunk).indexOf(al);
+    stop = found;
+  } else {
+    for (let k = 0; k < chunk; k++) {
+      if (u8[host + k] !== al) {
+        stop = k;
+        break;
+      }
+    }
+  }
+  const elements = stop < 0 ? chunk : stop + 1;
+  const last = u8[host + elements - 1]!;
+  flagsOf(cpu).setFlags(FlagOp.Sub, 8, (al - last) & 0xff, al, last, ARITHMETIC);
+  cpu.setReg32(Reg.EDI, (di + elements) | 0);
+  setCount(cpu, c, remaining - elements);
+  return stop >= 0 || remaining === elements ? 0 : 1;
+}
+
 export function scas(cpu: Cpu, size: number, addressSize: number, _seg: number, repeat: number): number {
   const c = cursor(cpu, size, addressSize);
   const mask = size === 32 ? -1 : size === 16 ? 0xffff : 0xff;
+  let saved: number | undefined;
+  if (repeat !== 0) {
+    // Whole pages at a time while they last; the rest element by element below. A fault on a later
+    // page leaves EFLAGS as before the instruction, as compare() does.
+    const b = flagsOf(cpu);
+    saved = b.getEflags();
+    let budget = REP_STEP_BUDGET;
+    try {
+      for (;;) {
+        if (budget-- === 0) return 1;
+        const result = bulkScan(cpu, c, repeat);
+        if (result === 0) return 0;
+        if (result === -1) break;
+      }
+    } catch (error) {
+      b.setFlagBits(ARITHMETIC, saved);
+      throw error;
+    }
+  }
   return compare(cpu, c, repeat, () => {
     const y = load(cpu, Seg.ES, register(cpu, Reg.EDI, c), c);
     advance(cpu, Reg.EDI, c);
     return [cpu.reg32(Reg.EAX) & mask, y];
-  });
+  }, saved);
 }
 
 function checkPort(cpu: Cpu, port: number, bytes: number): void {

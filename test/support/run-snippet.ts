@@ -25,6 +25,8 @@ export interface SnippetSetup {
   memory?: { address: number; bytes: number[] | Uint8Array }[];
   ramSize?: number;
   maxInstructions?: number;
+  /** Last-minute changes to the machine before it runs (a segment limit, a control register…). */
+  prepare?: (machine: Machine) => void;
 }
 
 export interface SnippetResult {
@@ -99,6 +101,7 @@ export function setupMachine(code: number[] | Uint8Array, setup: SnippetSetup = 
 export function runSnippet(code: number[] | Uint8Array | string, setup: SnippetSetup = {}): SnippetResult {
   const bytes = typeof code === "string" ? hex(code) : code;
   const { machine, end } = setupMachine(bytes, setup);
+  setup.prepare?.(machine);
   const result = machine.run({ maxInstructions: setup.maxInstructions ?? 100_000 });
   const cpu = machine.cpu;
   const regs = Object.fromEntries(REG32_NAMES.map((name, n) => [name, cpu.reg32(n) >>> 0])) as Record<RegisterName, number>;
