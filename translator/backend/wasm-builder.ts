@@ -39,6 +39,9 @@ export const enum BlockExit {
   Stale = 2,
 }
 
+/** Add a child to a block built earlier (binaryen.js has it, its typings do not). */
+const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expression, child: Expression): number } }).Block.appendChild;
+
 export const HELPER_NAMES = Object.keys(HELPERS) as HelperName[];
 
 interface FlagRecord {
@@ -293,26 +296,53 @@ export class WasmBuilder implements Builder<Value> {
    * register cannot change a value already taken.
    */
   private readonly registerLocals: number[] = [];
+  /** Registers the region reads or writes (bit n: register n), and those it writes. */
+  private registersUsed = 0;
+  private registersWritten = 0;
+  /**
+   * Spill and reload points are emitted as empty blocks and filled in by prologue(), once the whole
+   * region is known: spills store the registers the region writes anywhere (with the back-edge loop,
+   * a write later in the region may precede an earlier exit), reloads after helpers load the ones it
+   * uses. A register the region never touches stays in memory, where helpers also see it.
+   */
+  private readonly spillSites: Expression[] = [];
+  private readonly reloadSites: Expression[] = [];
+  /** The entry loads; call after the whole region was emitted (it completes the spill and reload points). */
   prologue(): Expression[] {
-    return this.reloads();
+    const m = this.m;
+    for (const site of this.spillSites) {
+      for (let n = 0; n < 8; n++) {
+        if (this.registersWritten & (1 << n)) appendChild(site, this.storeField(State.regs + 4 * n, m.local.get(this.register(n), binaryen.i32)));
+      }
+    }
+    for (const site of this.reloadSites) for (const load of this.registerLoads()) appendChild(site, load);
+    return this.registerLoads();
+  }
+  private registerLoads(): Expression[] {
+    const loads: Expression[] = [];
+    for (let n = 0; n < 8; n++) {
+      if (this.registersUsed & (1 << n)) loads.push(this.m.local.set(this.register(n), this.loadField(State.regs + 4 * n)));
+    }
+    return loads;
   }
   private register(n: number): number {
     if (this.registerLocals.length === 0) for (let r = 0; r < 8; r++) this.registerLocals.push(this.newLocal());
     return this.registerLocals[n]!;
   }
   private reloads(): Expression[] {
-    return [0, 1, 2, 3, 4, 5, 6, 7].map((n) => this.m.local.set(this.register(n), this.loadField(State.regs + 4 * n)));
+    const site = this.m.block(null, [], binaryen.none);
+    this.reloadSites.push(site);
+    return [site];
   }
-  /**
-   * All eight registers: with the region's back-edge loop, a register written later in the region
-   * (in the previous iteration) may be newer in its local than in memory at any earlier point.
-   */
   private spills(): Expression[] {
-    return [0, 1, 2, 3, 4, 5, 6, 7].map((n) => this.storeField(State.regs + 4 * n, this.m.local.get(this.register(n), binaryen.i32)));
+    const site = this.m.block(null, [], binaryen.none);
+    this.spillSites.push(site);
+    return [site];
   }
   getReg(size: Size, n: number): Value {
     const m = this.m;
     const index = size === 8 && n >= 4 ? n - 4 : n;
+    this.registersUsed |= 1 << index;
     const full = m.local.get(this.register(index), binaryen.i32);
     if (size === 32) return this.define(full);
     if (size === 16) return this.define(m.i32.and(full, m.i32.const(0xffff)));
@@ -321,6 +351,8 @@ export class WasmBuilder implements Builder<Value> {
   setReg(size: Size, n: number, value: Value): void {
     const m = this.m;
     const index = size === 8 && n >= 4 ? n - 4 : n;
+    this.registersUsed |= 1 << index;
+    this.registersWritten |= 1 << index;
     const local = this.register(index);
     const old = m.local.get(local, binaryen.i32);
     let next: Expression;

@@ -54,38 +54,8 @@
     (i32.const 0)
    )
   )
-  (local.set $3
-   (i32.load offset=4
-    (i32.const 0)
-   )
-  )
-  (local.set $4
-   (i32.load offset=8
-    (i32.const 0)
-   )
-  )
   (local.set $5
    (i32.load offset=12
-    (i32.const 0)
-   )
-  )
-  (local.set $6
-   (i32.load offset=16
-    (i32.const 0)
-   )
-  )
-  (local.set $7
-   (i32.load offset=20
-    (i32.const 0)
-   )
-  )
-  (local.set $8
-   (i32.load offset=24
-    (i32.const 0)
-   )
-  )
-  (local.set $9
-   (i32.load offset=28
     (i32.const 0)
    )
   )
@@ -175,37 +145,11 @@
     (else
      (local.set $13
       (block (result i32)
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
-       )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=12
-        (i32.const 0)
-        (local.get $5)
-       )
-       (i32.store offset=16
-        (i32.const 0)
-        (local.get $6)
-       )
-       (i32.store offset=20
-        (i32.const 0)
-        (local.get $7)
-       )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (i32.store offset=28
-        (i32.const 0)
-        (local.get $9)
+       (block
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
        )
        (i32.store offset=300
         (i32.const 0)
@@ -254,37 +198,11 @@
      (i32.const -2261)
     )
     (then
-     (i32.store
-      (i32.const 0)
-      (local.get $2)
-     )
-     (i32.store offset=4
-      (i32.const 0)
-      (local.get $3)
-     )
-     (i32.store offset=8
-      (i32.const 0)
-      (local.get $4)
-     )
-     (i32.store offset=12
-      (i32.const 0)
-      (local.get $5)
-     )
-     (i32.store offset=16
-      (i32.const 0)
-      (local.get $6)
-     )
-     (i32.store offset=20
-      (i32.const 0)
-      (local.get $7)
-     )
-     (i32.store offset=24
-      (i32.const 0)
-      (local.get $8)
-     )
-     (i32.store offset=28
-      (i32.const 0)
-      (local.get $9)
+     (block
+      (i32.store
+       (i32.const 0)
+       (local.get $2)
+      )
      )
      (i32.store offset=300
       (i32.const 0)
@@ -413,37 +331,11 @@
     (else
      (if
       (block (result i32)
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
-       )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=12
-        (i32.const 0)
-        (local.get $5)
-       )
-       (i32.store offset=16
-        (i32.const 0)
-        (local.get $6)
-       )
-       (i32.store offset=20
-        (i32.const 0)
-        (local.get $7)
-       )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (i32.store offset=28
-        (i32.const 0)
-        (local.get $9)
+       (block
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
        )
        (i32.store offset=300
         (i32.const 0)
@@ -467,37 +359,11 @@
        )
       )
       (then
-       (i32.store
-        (i32.const 0)
-        (local.get $2)
-       )
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $3)
-       )
-       (i32.store offset=8
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=12
-        (i32.const 0)
-        (local.get $5)
-       )
-       (i32.store offset=16
-        (i32.const 0)
-        (local.get $6)
-       )
-       (i32.store offset=20
-        (i32.const 0)
-        (local.get $7)
-       )
-       (i32.store offset=24
-        (i32.const 0)
-        (local.get $8)
-       )
-       (i32.store offset=28
-        (i32.const 0)
-        (local.get $9)
+       (block
+        (i32.store
+         (i32.const 0)
+         (local.get $2)
+        )
        )
        (i32.store offset=300
         (i32.const 0)
@@ -521,37 +387,11 @@
      )
     )
    )
-   (i32.store
-    (i32.const 0)
-    (local.get $2)
-   )
-   (i32.store offset=4
-    (i32.const 0)
-    (local.get $3)
-   )
-   (i32.store offset=8
-    (i32.const 0)
-    (local.get $4)
-   )
-   (i32.store offset=12
-    (i32.const 0)
-    (local.get $5)
-   )
-   (i32.store offset=16
-    (i32.const 0)
-    (local.get $6)
-   )
-   (i32.store offset=20
-    (i32.const 0)
-    (local.get $7)
-   )
-   (i32.store offset=24
-    (i32.const 0)
-    (local.get $8)
-   )
-   (i32.store offset=28
-    (i32.const 0)
-    (local.get $9)
+   (block
+    (i32.store
+     (i32.const 0)
+     (local.get $2)
+    )
    )
    (i32.store offset=300
     (i32.const 0)
