@@ -16,6 +16,8 @@ const SNIPPETS: Record<string, string> = {
   "load-inc-store": "8b 43 08 40 89 43 08",
   // shl eax, cl: a dynamic count: flags written only when the count is non-zero
   "shl-cl": "d3 e0",
+  // mov ecx, 5; L: dec ecx; jnz L: a branch to an instruction inside the region re-enters through the br_table
+  "internal-loop": "b9 05 00 00 00 49 75 fd",
 };
 
 

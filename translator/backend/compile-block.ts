@@ -4,9 +4,10 @@
  * linear memory and the runtime imports. One module per block in this first version.
  */
 import binaryen from "binaryen";
-import type { Instruction } from "../isa/types.js";
+import { OperandKind, type Instruction } from "../isa/types.js";
 import type { Semantic, Size } from "../semantics/builder.js";
 import { BlockExit, HELPER_NAMES, WasmBuilder } from "./wasm-builder.js";
+import { createFlagFunctions } from "./flags-module.js";
 import type { Cpu } from "../../runtime/cpu.js";
 import type { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { HELPER_IMPLEMENTATIONS, type HelperFunction } from "../../runtime/helpers/index.js";
@@ -36,6 +37,7 @@ const FEATURES = binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Fe
 export function runtimeImports(cpu: Cpu, b: ImmediateBuilder): Record<string, unknown> {
   // Write imports answer whether the store changed translated code (the block must then leave).
   const changed = () => cpu.field(State.codeChanged);
+  const flags = createFlagFunctions(cpu.memory);
   const helpers = HELPER_NAMES.map((name) => (HELPER_IMPLEMENTATIONS as Record<string, HelperFunction>)[name]!);
   return {
     memory: cpu.memory,
@@ -46,9 +48,10 @@ export function runtimeImports(cpu: Cpu, b: ImmediateBuilder): Record<string, un
     write16: (seg: number, offset: number, value: number) => (b.store(16, seg, offset, value), changed()),
     write32: (seg: number, offset: number, value: number) => (b.store(32, seg, offset, value), changed()),
     probeWrite: (seg: number, offset: number, bytes: number) => b.probeWrite(seg, offset, bytes),
-    keepFlags: (mask: number) => b.materialize(mask),
-    getFlag: (bit: number) => b.getFlag(bit),
-    condition: (cc: number) => b.condition(cc),
+    // The lazy-flag functions run in wasm (flags-module.ts): regions call them at every entry.
+    keepFlags: flags.keepFlags,
+    getFlag: flags.getFlag,
+    condition: flags.condition,
     getEflags: () => b.getEflags(),
     raise: (vector: number, errorCode: number) => {
       throw new CpuFault(vector, errorCode);
@@ -80,6 +83,35 @@ const IMPORT_SIGNATURES: [string, number[], number][] = [
   ["helper", [i32, i32, i32, i32, i32], i32],
 ];
 
+/** The EIP of each instruction of a region laid out from `eip`. */
+function instructionPointers(instructions: readonly Instruction[], eip: number, code16: boolean): number[] {
+  const eips: number[] = [];
+  let at = eip;
+  for (const instruction of instructions) {
+    eips.push(at);
+    at = code16 ? (at + instruction.length) & 0xffff : (at + instruction.length) | 0;
+  }
+  return eips;
+}
+
+/**
+ * The region's entry points, EIP → instruction index: its first instruction and every instruction
+ * that a relative branch in the region targets (those branches stay inside the compiled function).
+ */
+function entryPoints(instructions: readonly Instruction[], eips: readonly number[], code16: boolean): Map<number, number> {
+  const indexOf = new Map(eips.map((at, n) => [at, n]));
+  const entries = new Map([[eips[0]!, 0]]);
+  instructions.forEach((instruction, n) => {
+    const operand = instruction.operands[0];
+    if (operand?.kind !== OperandKind.Rel) return;
+    const next = code16 ? (eips[n]! + instruction.length) & 0xffff : (eips[n]! + instruction.length) | 0;
+    const target = instruction.operandSize === 16 ? (next + operand.value) & 0xffff : (next + operand.value) | 0;
+    const index = indexOf.get(target);
+    if (index !== undefined && !entries.has(target)) entries.set(target, index);
+  });
+  return entries;
+}
+
 /** Build the module of one block; returns its binary (and its text when asked, for golden tests). */
 export function emitBlockModule(
   instructions: readonly Instruction[],
@@ -96,17 +128,16 @@ export function emitBlockModule(
       m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
     }
     const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl, mode.flatData ?? false);
-    builder.enableLoop(eip);
-    let at = eip;
+    const eips = instructionPointers(instructions, eip, mode.code16);
+    builder.enableLoop(entryPoints(instructions, eips, mode.code16));
     instructions.forEach((instruction, n) => {
-      builder.beginInstruction(instruction, at, n);
+      builder.beginInstruction(instruction, eips[n]!, n);
       const semantic = semantics[n];
       if (semantic === undefined) builder.raise(6);
       else semantic(builder, instruction);
-      at = mode.code16 ? (at + instruction.length) & 0xffff : (at + instruction.length) | 0;
     });
     builder.finish();
-    const region = m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...builder.takeStatements(), m.return(m.i32.const(BlockExit.Continue))], binaryen.none));
+    const region = builder.regionBody();
     const body = m.block(null, [...builder.prologue(), region, m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
     m.addFunction("run", binaryen.none, binaryen.i32, builder.locals, body);
     m.addFunctionExport("run", "run");

@@ -71,8 +71,17 @@ export class WasmBuilder implements Builder<Value> {
   private currentEip = 0;
   /** Set by a conditional arm that changed the flags: after the conditional they are unknown. */
   private armsChangedFlags = false;
-  /** A branch back to the region's first instruction becomes a wasm loop (see enableLoop). */
-  private loop: { eip: number; retiredBase: number; iterations: number } | null = null;
+  /** Branches to the region's entry points stay inside the function (see enableLoop). */
+  private loop: {
+    /** Entry points: EIP → [instruction index, ordinal in the dispatch table]. */
+    entries: ReadonlyMap<number, readonly [number, number]>;
+    retiredBase: number;
+    iterations: number;
+    /** The ordinal of the entry point to run next (wasm local). */
+    next: number;
+  } | null = null;
+  /** Where each entry point's code starts in the top-level statement list (for regionBody). */
+  private readonly entryStarts: number[] = [];
   private currentLength = 0;
 
   constructor(
@@ -142,18 +151,56 @@ export class WasmBuilder implements Builder<Value> {
   }
 
   /**
-   * Let branches to `eip` (the region's start) loop inside the function instead of returning to the
-   * runtime: at most LOOP_ITERATIONS times per call, so interrupts and the time slice wait boundedly.
-   * The flag record is stored at the back-edge, so each iteration starts from memory as the first did.
+   * Let branches to the region's entry points (its first instruction, and instructions that a
+   * branch inside the region targets: `entries`, EIP → instruction index, with index 0 first) run on
+   * inside the function instead of returning to the runtime. The function body becomes a loop around
+   * a br_table on the entry to run; at most LOOP_ITERATIONS internal branches are taken per call, so
+   * interrupts and the time slice wait boundedly. The flag record is in memory at every entry point
+   * (stored before an internal branch and before falling through into one).
    */
-  enableLoop(eip: number): void {
-    this.loop = { eip, retiredBase: this.newLocal(), iterations: this.newLocal() };
+  enableLoop(entries: ReadonlyMap<number, number>): void {
+    const ordered = [...entries].sort((a, b) => a[1] - b[1]);
+    if (ordered[0]?.[1] !== 0) throw new Error("the region's first instruction must be an entry point");
+    this.loop = {
+      entries: new Map(ordered.map(([eip, index], ordinal) => [eip, [index, ordinal] as const])),
+      retiredBase: this.newLocal(),
+      iterations: this.newLocal(),
+      next: this.newLocal(),
+    };
+  }
+  /** Entry instruction indices, for beginInstruction. */
+  private entryIndices: Set<number> | null = null;
+  /**
+   * The function body's region: `loop $region { block $entryN { … block $entry0 { br_table } code0 … } codeN }`,
+   * so that `br $region` with the `next` local set re-enters at any entry point.
+   */
+  regionBody(): Expression {
+    const m = this.m;
+    const statements = this.takeStatements();
+    const tail = m.return(m.i32.const(BlockExit.Continue));
+    const starts = this.entryStarts;
+    if (this.loop === null || starts.length === 0) return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...statements, tail], binaryen.none));
+    const labels = [0, ...starts.map((_, n) => n + 1)].map((n) => `entry${n}`);
+    let nest = m.block(labels[0]!, [m.switch(labels, labels[0]!, m.local.get(this.loop.next, binaryen.i32))], binaryen.none);
+    for (let n = 1; n < labels.length; n++) {
+      nest = m.block(labels[n]!, [nest, ...statements.slice(n === 1 ? 0 : starts[n - 2], starts[n - 1])], binaryen.none);
+    }
+    return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [nest, ...statements.slice(starts[starts.length - 1]), tail], binaryen.none));
   }
   static readonly LOOP_LABEL = "region";
-  static readonly LOOP_ITERATIONS = 1 << 16;
+  static readonly LOOP_ITERATIONS = 1 << 12;
 
   // ---- per instruction ----
   beginInstruction(i: Instruction, eip: number, index: number): void {
+    const loop = this.loop;
+    if (loop !== null && index > 0) {
+      this.entryIndices ??= new Set([...loop.entries.values()].map(([entryIndex]) => entryIndex));
+      if (this.entryIndices.has(index)) {
+        // Control may arrive here from elsewhere: nothing is known of the flags but what memory holds.
+        this.forgetFlags();
+        this.entryStarts.push(this.statements.length);
+      }
+    }
     this.currentEip = eip;
     this.currentIndex = index;
     this.currentLength = i.length;
@@ -486,23 +533,27 @@ export class WasmBuilder implements Builder<Value> {
   // ---- control ----
   jump(target: Value): void {
     const loop = this.loop;
-    if (loop !== null && "constant" in target && target.constant === loop.eip) {
+    const entry = loop !== null && "constant" in target ? loop.entries.get(target.constant) : undefined;
+    if (loop !== null && entry !== undefined) {
+      const [index, ordinal] = entry;
       const m = this.m;
       const local = (n: number) => m.local.get(n, binaryen.i32);
       this.emit(m.block(null, [
         ...this.flagStores(),
-        // The back-edge retires the instructions up to and including this branch.
-        m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1))),
+        // State.retired is computed as retiredBase + (index of the instruction + 1): after this branch
+        // the instructions up to it are retired and counting resumes at the entry's index.
+        m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1 - index))),
         m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
         m.if(
           m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
           m.block(null, [
             ...this.spills(),
-            this.storeField(State.eip, m.i32.const(loop.eip)),
-            this.storeField(State.retired, local(loop.retiredBase)),
+            this.storeField(State.eip, m.i32.const((target as { constant: number }).constant)),
+            this.storeField(State.retired, m.i32.add(local(loop.retiredBase), m.i32.const(index))),
             m.return(m.i32.const(BlockExit.Continue)),
           ], binaryen.none),
         ),
+        m.local.set(loop.next, m.i32.const(ordinal)),
         m.br(WasmBuilder.LOOP_LABEL),
       ], binaryen.none));
       return;

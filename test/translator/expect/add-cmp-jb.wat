@@ -42,36 +42,37 @@
   (local $14 i32)
   (local $15 i32)
   (local $16 i32)
-  (local.set $2
+  (local $17 i32)
+  (local.set $3
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $3
+  (local.set $4
    (i32.load offset=4
     (i32.const 0)
    )
   )
-  (local.set $5
+  (local.set $6
    (i32.load offset=12
     (i32.const 0)
    )
   )
   (loop $region
-   (local.set $10
-    (local.get $2)
-   )
    (local.set $11
-    (local.get $5)
+    (local.get $3)
    )
    (local.set $12
+    (local.get $6)
+   )
+   (local.set $13
     (i32.add
-     (local.get $10)
      (local.get $11)
+     (local.get $12)
     )
    )
-   (local.set $2
-    (local.get $12)
+   (local.set $3
+    (local.get $13)
    )
    (if
     (i32.and
@@ -84,7 +85,7 @@
      (block
       (i32.store
        (i32.const 0)
-       (local.get $2)
+       (local.get $3)
       )
      )
      (i32.store offset=300
@@ -107,26 +108,26 @@
      )
     )
    )
-   (local.set $13
-    (local.get $2)
-   )
    (local.set $14
     (local.get $3)
    )
    (local.set $15
-    (i32.sub
-     (local.get $13)
-     (local.get $14)
-    )
+    (local.get $4)
    )
    (local.set $16
-    (i32.lt_u
-     (local.get $13)
+    (i32.sub
      (local.get $14)
+     (local.get $15)
+    )
+   )
+   (local.set $17
+    (i32.lt_u
+     (local.get $14)
+     (local.get $15)
     )
    )
    (if
-    (local.get $16)
+    (local.get $17)
     (then
      (block
       (i32.store offset=44
@@ -135,15 +136,15 @@
       )
       (i32.store offset=48
        (i32.const 0)
-       (local.get $15)
+       (local.get $16)
       )
       (i32.store offset=52
        (i32.const 0)
-       (local.get $13)
+       (local.get $14)
       )
       (i32.store offset=56
        (i32.const 0)
-       (local.get $14)
+       (local.get $15)
       )
       (i32.store offset=40
        (i32.const 0)
@@ -152,7 +153,7 @@
       (block
        (i32.store
         (i32.const 0)
-        (local.get $2)
+        (local.get $3)
        )
       )
       (i32.store offset=300
@@ -186,15 +187,15 @@
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $15)
+    (local.get $16)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $13)
+    (local.get $14)
    )
    (i32.store offset=56
     (i32.const 0)
-    (local.get $14)
+    (local.get $15)
    )
    (i32.store offset=40
     (i32.const 0)
@@ -203,7 +204,7 @@
    (block
     (i32.store
      (i32.const 0)
-     (local.get $2)
+     (local.get $3)
     )
    )
    (i32.store offset=300

@@ -49,47 +49,48 @@
   (local $21 i32)
   (local $22 i32)
   (local $23 i32)
-  (local.set $2
+  (local $24 i32)
+  (local.set $3
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $5
+  (local.set $6
    (i32.load offset=12
     (i32.const 0)
    )
   )
   (loop $region
-   (local.set $10
-    (local.get $5)
-   )
    (local.set $11
+    (local.get $6)
+   )
+   (local.set $12
     (i32.add
      (i32.const 8)
-     (local.get $10)
+     (local.get $11)
     )
    )
-   (local.set $14
-    (local.get $11)
-   )
    (local.set $15
+    (local.get $12)
+   )
+   (local.set $16
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $14)
+       (local.get $15)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $12
+   (local.set $13
     (i32.xor
      (i32.and
-      (local.get $15)
+      (local.get $16)
       (i32.const -4096)
      )
-     (local.get $14)
+     (local.get $15)
     )
    )
    (if
@@ -121,7 +122,7 @@
       )
       (i32.eq
        (i32.and
-        (local.get $15)
+        (local.get $16)
         (i32.const 1)
        )
        (i32.const 1)
@@ -129,26 +130,26 @@
      )
      (i32.le_u
       (i32.and
-       (local.get $14)
+       (local.get $15)
        (i32.const 4095)
       )
       (i32.const 4092)
      )
     )
     (then
-     (local.set $13
+     (local.set $14
       (i32.load align=1
-       (local.get $12)
+       (local.get $13)
       )
      )
     )
     (else
-     (local.set $13
+     (local.set $14
       (block (result i32)
        (block
         (i32.store
          (i32.const 0)
-         (local.get $2)
+         (local.get $3)
         )
        )
        (i32.store offset=300
@@ -168,27 +169,27 @@
        )
        (call $read32
         (i32.const 3)
-        (local.get $11)
+        (local.get $12)
         (i32.const 0)
        )
       )
      )
     )
    )
-   (local.set $2
-    (local.get $13)
-   )
-   (local.set $16
-    (local.get $2)
+   (local.set $3
+    (local.get $14)
    )
    (local.set $17
+    (local.get $3)
+   )
+   (local.set $18
     (i32.add
-     (local.get $16)
+     (local.get $17)
      (i32.const 1)
     )
    )
-   (local.set $2
-    (local.get $17)
+   (local.set $3
+    (local.get $18)
    )
    (if
     (i32.and
@@ -201,7 +202,7 @@
      (block
       (i32.store
        (i32.const 0)
-       (local.get $2)
+       (local.get $3)
       )
      )
      (i32.store offset=300
@@ -224,16 +225,16 @@
      )
     )
    )
-   (local.set $18
-    (local.get $2)
-   )
    (local.set $19
-    (local.get $5)
+    (local.get $3)
    )
    (local.set $20
+    (local.get $6)
+   )
+   (local.set $21
     (i32.add
      (i32.const 8)
-     (local.get $19)
+     (local.get $20)
     )
    )
    (i32.store offset=44
@@ -242,11 +243,11 @@
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $17)
+    (local.get $18)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $16)
+    (local.get $17)
    )
    (i32.store offset=56
     (i32.const 0)
@@ -256,27 +257,27 @@
     (i32.const 0)
     (i32.const 2260)
    )
-   (local.set $22
-    (local.get $20)
-   )
    (local.set $23
+    (local.get $21)
+   )
+   (local.set $24
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $22)
+       (local.get $23)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $21
+   (local.set $22
     (i32.xor
      (i32.and
-      (local.get $23)
+      (local.get $24)
       (i32.const -4096)
      )
-     (local.get $22)
+     (local.get $23)
     )
    )
    (if
@@ -308,7 +309,7 @@
       )
       (i32.eq
        (i32.and
-        (local.get $23)
+        (local.get $24)
         (i32.const 18)
        )
        (i32.const 2)
@@ -316,7 +317,7 @@
      )
      (i32.le_u
       (i32.and
-       (local.get $22)
+       (local.get $23)
        (i32.const 4095)
       )
       (i32.const 4092)
@@ -324,8 +325,8 @@
     )
     (then
      (i32.store align=1
-      (local.get $21)
-      (local.get $18)
+      (local.get $22)
+      (local.get $19)
      )
     )
     (else
@@ -334,7 +335,7 @@
        (block
         (i32.store
          (i32.const 0)
-         (local.get $2)
+         (local.get $3)
         )
        )
        (i32.store offset=300
@@ -354,15 +355,15 @@
        )
        (call $write32
         (i32.const 3)
-        (local.get $20)
-        (local.get $18)
+        (local.get $21)
+        (local.get $19)
        )
       )
       (then
        (block
         (i32.store
          (i32.const 0)
-         (local.get $2)
+         (local.get $3)
         )
        )
        (i32.store offset=300
@@ -390,7 +391,7 @@
    (block
     (i32.store
      (i32.const 0)
-     (local.get $2)
+     (local.get $3)
     )
    )
    (i32.store offset=300

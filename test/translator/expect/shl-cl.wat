@@ -40,49 +40,50 @@
   (local $12 i32)
   (local $13 i32)
   (local $14 i32)
-  (local.set $2
+  (local $15 i32)
+  (local.set $3
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $3
+  (local.set $4
    (i32.load offset=4
     (i32.const 0)
    )
   )
   (loop $region
-   (local.set $10
+   (local.set $11
     (i32.and
-     (local.get $3)
+     (local.get $4)
      (i32.const 255)
     )
    )
-   (local.set $11
+   (local.set $12
     (i32.and
-     (local.get $10)
+     (local.get $11)
      (i32.const 31)
     )
    )
-   (local.set $12
-    (local.get $2)
-   )
    (local.set $13
+    (local.get $3)
+   )
+   (local.set $14
     (i32.ne
-     (local.get $11)
+     (local.get $12)
      (i32.const 0)
     )
    )
    (if
-    (local.get $13)
+    (local.get $14)
     (then
-     (local.set $14
+     (local.set $15
       (i32.shl
+       (local.get $13)
        (local.get $12)
-       (local.get $11)
       )
      )
-     (local.set $2
-      (local.get $14)
+     (local.set $3
+      (local.get $15)
      )
      (if
       (i32.and
@@ -95,7 +96,7 @@
        (block
         (i32.store
          (i32.const 0)
-         (local.get $2)
+         (local.get $3)
         )
        )
        (i32.store offset=300
@@ -124,15 +125,15 @@
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $14)
+      (local.get $15)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $12)
+      (local.get $13)
      )
      (i32.store offset=56
       (i32.const 0)
-      (local.get $11)
+      (local.get $12)
      )
      (i32.store offset=40
       (i32.const 0)
@@ -143,7 +144,7 @@
    (block
     (i32.store
      (i32.const 0)
-     (local.get $2)
+     (local.get $3)
     )
    )
    (i32.store offset=300

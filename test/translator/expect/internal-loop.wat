@@ -1,0 +1,236 @@
+;; b9 05 00 00 00 49 75 fd
+(module
+ (type $0 (func (param i32 i32 i32) (result i32)))
+ (type $1 (func (param i32) (result i32)))
+ (type $2 (func (result i32)))
+ (type $3 (func (param i32 i32 i32)))
+ (type $4 (func (param i32)))
+ (type $5 (func (param i32 i32)))
+ (type $6 (func (param i32 i32 i32 i32 i32)))
+ (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (import "env" "memory" (memory $0 0 65536))
+ (import "env" "read8" (func $read8 (param i32 i32 i32) (result i32)))
+ (import "env" "read16" (func $read16 (param i32 i32 i32) (result i32)))
+ (import "env" "read32" (func $read32 (param i32 i32 i32) (result i32)))
+ (import "env" "write8" (func $write8 (param i32 i32 i32) (result i32)))
+ (import "env" "write16" (func $write16 (param i32 i32 i32) (result i32)))
+ (import "env" "write32" (func $write32 (param i32 i32 i32) (result i32)))
+ (import "env" "probeWrite" (func $probeWrite (param i32 i32 i32)))
+ (import "env" "keepFlags" (func $keepFlags (param i32)))
+ (import "env" "getFlag" (func $getFlag (param i32) (result i32)))
+ (import "env" "condition" (func $condition (param i32) (result i32)))
+ (import "env" "getEflags" (func $getEflags (result i32)))
+ (import "env" "raise" (func $raise (param i32 i32)))
+ (import "env" "divide" (func $divide (param i32 i32 i32 i32 i32)))
+ (import "env" "helper" (func $helper (param i32 i32 i32 i32 i32) (result i32)))
+ (export "run" (func $run))
+ (func $run (result i32)
+  (local $0 i32)
+  (local $1 i32)
+  (local $2 i32)
+  (local $3 i32)
+  (local $4 i32)
+  (local $5 i32)
+  (local $6 i32)
+  (local $7 i32)
+  (local $8 i32)
+  (local $9 i32)
+  (local $10 i32)
+  (local $11 i32)
+  (local $12 i32)
+  (local $13 i32)
+  (local $14 i32)
+  (local.set $4
+   (i32.load offset=4
+    (i32.const 0)
+   )
+  )
+  (loop $region
+   (block $entry1
+    (block $entry0
+     (br_table $entry0 $entry1 $entry0
+      (local.get $2)
+     )
+    )
+    (local.set $4
+     (i32.const 5)
+    )
+   )
+   (local.set $11
+    (local.get $4)
+   )
+   (local.set $12
+    (i32.sub
+     (local.get $11)
+     (i32.const 1)
+    )
+   )
+   (local.set $4
+    (local.get $12)
+   )
+   (if
+    (i32.and
+     (i32.load offset=40
+      (i32.const 0)
+     )
+     (i32.const -2261)
+    )
+    (then
+     (block
+      (i32.store offset=4
+       (i32.const 0)
+       (local.get $4)
+      )
+     )
+     (i32.store offset=300
+      (i32.const 0)
+      (i32.const 4101)
+     )
+     (i32.store offset=32
+      (i32.const 0)
+      (i32.const 4102)
+     )
+     (i32.store offset=320
+      (i32.const 0)
+      (i32.add
+       (local.get $0)
+       (i32.const 2)
+      )
+     )
+     (call $keepFlags
+      (i32.const -2261)
+     )
+    )
+   )
+   (local.set $13
+    (i32.eqz
+     (local.get $12)
+    )
+   )
+   (local.set $14
+    (i32.xor
+     (local.get $13)
+     (i32.const 1)
+    )
+   )
+   (if
+    (local.get $14)
+    (then
+     (block
+      (i32.store offset=44
+       (i32.const 0)
+       (i32.const 8193)
+      )
+      (i32.store offset=48
+       (i32.const 0)
+       (local.get $12)
+      )
+      (i32.store offset=52
+       (i32.const 0)
+       (local.get $11)
+      )
+      (i32.store offset=56
+       (i32.const 0)
+       (i32.const 1)
+      )
+      (i32.store offset=40
+       (i32.const 0)
+       (i32.const 2260)
+      )
+      (local.set $0
+       (i32.add
+        (local.get $0)
+        (i32.const 2)
+       )
+      )
+      (local.set $1
+       (i32.add
+        (local.get $1)
+        (i32.const 1)
+       )
+      )
+      (if
+       (i32.ge_u
+        (local.get $1)
+        (i32.const 4096)
+       )
+       (then
+        (block
+         (i32.store offset=4
+          (i32.const 0)
+          (local.get $4)
+         )
+        )
+        (i32.store offset=32
+         (i32.const 0)
+         (i32.const 4101)
+        )
+        (i32.store offset=320
+         (i32.const 0)
+         (i32.add
+          (local.get $0)
+          (i32.const 1)
+         )
+        )
+        (return
+         (i32.const 0)
+        )
+       )
+      )
+      (local.set $2
+       (i32.const 1)
+      )
+      (br $region)
+     )
+    )
+   )
+   (i32.store offset=44
+    (i32.const 0)
+    (i32.const 8193)
+   )
+   (i32.store offset=48
+    (i32.const 0)
+    (local.get $12)
+   )
+   (i32.store offset=52
+    (i32.const 0)
+    (local.get $11)
+   )
+   (i32.store offset=56
+    (i32.const 0)
+    (i32.const 1)
+   )
+   (i32.store offset=40
+    (i32.const 0)
+    (i32.const 2260)
+   )
+   (block
+    (i32.store offset=4
+     (i32.const 0)
+     (local.get $4)
+    )
+   )
+   (i32.store offset=300
+    (i32.const 0)
+    (i32.const 4102)
+   )
+   (i32.store offset=32
+    (i32.const 0)
+    (i32.const 4104)
+   )
+   (i32.store offset=320
+    (i32.const 0)
+    (i32.add
+     (local.get $0)
+     (i32.const 3)
+    )
+   )
+   (return
+    (i32.const 0)
+   )
+  )
+  (return
+   (i32.const 0)
+  )
+ )
+)
