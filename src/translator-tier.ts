@@ -27,7 +27,7 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
     capacity,
     mode: dispatcher.mode,
     compile(region, eip, mode) {
-      const compiled = compileBlock(imports, region.instructions, region.semantics, eip, modeFromWord(mode));
+      const compiled = compileBlock(imports, region.instructions, region.semantics, eip, modeFromWord(mode), region.eips);
       return { eip, mode, slot: dispatcher.add(compiled.run) };
     },
     enter(code, eip, lastOffset, budget) {

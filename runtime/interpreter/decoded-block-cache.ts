@@ -24,7 +24,8 @@ export interface DecodedBlock {
   valid: boolean;
   /** Its translation, once hot (null: translation failed, keep interpreting). */
   compiled?: CompiledCode | null;
-  /** End of the bytes the translation covers (a region may run on through following blocks). */
+  /** The bytes the translation covers (a region runs on through other blocks of the page). */
+  compiledStart?: number;
   compiledEnd?: number;
 }
 
@@ -58,10 +59,13 @@ export class DecodedBlockCache {
     return this.blocks.get(DecodedBlockCache.key(physical, code16));
   }
 
-  /** Make writes to the pages of [physical, end) reach `block` too (its translation covers them). */
-  cover(block: DecodedBlock, end: number): void {
+  /** Make writes to [start, end) reach `block` too (its translation covers those bytes). */
+  cover(block: DecodedBlock, start: number, end: number): void {
+    block.compiledStart = start;
     block.compiledEnd = end;
-    for (let page = (block.physical >>> 12) + 1; page <= (end - 1) >>> 12; page++) this.attach(page, block);
+    for (let page = start >>> 12; page <= (end - 1) >>> 12; page++) {
+      if (page !== block.physical >>> 12) this.attach(page, block);
+    }
   }
 
   /** List `block` under `page`; the first block of a page makes its writes take the slow path. */
@@ -89,7 +93,7 @@ export class DecodedBlockCache {
       if (list === undefined) continue;
       const kept: DecodedBlock[] = [];
       for (const block of list) {
-        if (block.physical < end && Math.max(block.physicalEnd, block.compiledEnd ?? 0) > physical) {
+        if (Math.min(block.physical, block.compiledStart ?? block.physical) < end && Math.max(block.physicalEnd, block.compiledEnd ?? 0) > physical) {
           // A region covering several pages is listed under each; it is dropped once.
           if (block.valid) this.onDrop(block);
           block.valid = false;

@@ -3,7 +3,7 @@
  * one semantic function through the ImmediateBuilder, and deliver faults precisely.
  */
 import type { Instruction } from "../../translator/isa/types.js";
-import { DecodeFailure } from "../../translator/isa/types.js";
+import { DecodeFailure, OperandKind } from "../../translator/isa/types.js";
 import { decode } from "../../translator/decoder/decode.js";
 import { semanticKey } from "../../translator/isa/opcodes.js";
 import { SEMANTICS } from "../../translator/semantics/index.js";
@@ -64,11 +64,18 @@ export interface Translator {
   release(code: CompiledCode): void;
 }
 
-/** A straight-line region for the translator: a block and the blocks that follow its conditional exits. */
+/**
+ * A region for the translator: a block, the blocks that follow its conditional exits, and the blocks
+ * that direct jumps lead to, all in one page. Branches between its instructions stay inside the
+ * compiled function (translator/backend/compile-block.ts).
+ */
 export interface Region {
   readonly instructions: Instruction[];
   readonly semantics: (Semantic | undefined)[];
-  /** Physical end of the covered bytes. */
+  /** The EIP of each instruction (the code is not contiguous where a jump was followed). */
+  readonly eips: number[];
+  /** Physical range covering every byte of its instructions (within one page). */
+  readonly physicalStart: number;
   readonly physicalEnd: number;
 }
 
@@ -184,7 +191,7 @@ export class Interpreter {
     try {
       const region = this.region(block, eip, code16);
       block.compiled = this.translator!.compile(region, eip, mode);
-      if (region.physicalEnd > block.physicalEnd) this.blocks.cover(block, region.physicalEnd);
+      if (region.physicalEnd > block.physicalEnd || region.physicalStart < block.physical) this.blocks.cover(block, region.physicalStart, region.physicalEnd);
       this.statistics.blocksCompiled++;
       this.remember(block);
     } catch (error) {
@@ -222,32 +229,56 @@ export class Interpreter {
   }
 
   /**
-   * The block at eip plus, while a block ends in a conditional branch, the block at its fall-through
-   * address in the same page: compiled code leaves at each taken branch and runs straight on otherwise.
+   * The block at eip and the blocks reached from it without leaving the page: after a conditional
+   * branch, LOOP or JCXZ its fall-through block, after a direct JMP its target block (once each), so
+   * that loops and switch cases run inside one compiled function.
    */
   private region(first: DecodedBlock, eip: number, code16: boolean): Region {
-    const instructions = [...first.instructions];
-    const semantics = [...first.semantics];
-    let block = first;
-    let at = eip + instructions.reduce((n, i) => n + i.length, 0);
-    for (;;) {
-      const last = block.instructions[block.instructions.length - 1];
-      if (last === undefined || !CONDITIONAL_EXITS.has(semanticKey(last.row))) break;
-      if ((block.physicalEnd & 0xfff) === 0 || instructions.length >= MAX_REGION_INSTRUCTIONS) break;
-      const physical = block.physicalEnd;
-      let next: DecodedBlock;
-      try {
-        next = this.blocks.get(physical, code16) ?? this.decodeBlock((this.cpu.i32[CS_BASE]! + at) | 0, physical, RAM_BASE + physical, code16);
-      } catch {
-        break; // undecodable bytes after the branch: the region ends before them
+    const instructions: Instruction[] = [];
+    const semantics: (Semantic | undefined)[] = [];
+    const eips: number[] = [];
+    const csBase = this.cpu.i32[CS_BASE]!;
+    const page = (csBase + eip) >>> 12;
+    let physicalStart = first.physical;
+    let physicalEnd = first.physicalEnd;
+    const included = new Set<number>();
+    let block: DecodedBlock | undefined = first;
+    let at = eip;
+    while (block !== undefined && instructions.length < MAX_REGION_INSTRUCTIONS) {
+      included.add(block.physical);
+      physicalStart = Math.min(physicalStart, block.physical);
+      physicalEnd = Math.max(physicalEnd, block.physicalEnd);
+      for (let n = 0; n < block.instructions.length; n++) {
+        instructions.push(block.instructions[n]!);
+        semantics.push(block.semantics[n]);
+        eips.push(at);
+        at = code16 ? (at + block.instructions[n]!.length) & 0xffff : (at + block.instructions[n]!.length) | 0;
       }
-      if (next.instructions.length === 0) break;
-      instructions.push(...next.instructions);
-      semantics.push(...next.semantics);
-      at += next.instructions.reduce((n, i) => n + i.length, 0);
-      block = next;
+      const last = block.instructions[block.instructions.length - 1];
+      if (last === undefined) break;
+      const key = semanticKey(last.row);
+      let next: number;
+      if (CONDITIONAL_EXITS.has(key)) {
+        next = at;
+      } else if (key === "JMP" && last.operands[0]?.kind === OperandKind.Rel) {
+        next = last.operandSize === 16 ? (at + last.operands[0].value) & 0xffff : (at + last.operands[0].value) | 0;
+      } else {
+        break;
+      }
+      if (((csBase + next) >>> 12) !== page || (code16 && next > 0xffff)) break;
+      const physical = (first.physical & ~0xfff) | ((csBase + next) & 0xfff);
+      if (included.has(physical)) break; // already in the region: the branch to it stays inside
+      try {
+        block = this.blocks.get(physical, code16) ?? this.decodeBlock((csBase + next) | 0, physical, RAM_BASE + physical, code16);
+      } catch {
+        break; // undecodable bytes there: the region ends before them
+      }
+      // Only cached blocks: an uncached one (an instruction crossing into the next page) has bytes
+      // outside the page, where a write would not find this translation.
+      if (block.instructions.length === 0 || this.blocks.get(physical, code16) !== block) break;
+      at = next;
     }
-    return { instructions, semantics, physicalEnd: block.physicalEnd };
+    return { instructions, semantics, eips, physicalStart, physicalEnd };
   }
 
   /** The decoded block at CS:eip, decoding it on first use. Faults like an instruction fetch. */

@@ -118,7 +118,7 @@ export function emitBlockModule(
   semantics: readonly (Semantic | undefined)[],
   eip: number,
   mode: BlockMode,
-  options: { text?: boolean; validate?: boolean } = {},
+  options: { text?: boolean; validate?: boolean; eips?: readonly number[] } = {},
 ): { bytes: Uint8Array; text?: string } {
   const m = new binaryen.Module();
   try {
@@ -128,7 +128,9 @@ export function emitBlockModule(
       m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
     }
     const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl, mode.flatData ?? false);
-    const eips = instructionPointers(instructions, eip, mode.code16);
+    // Each instruction's EIP: given for a region that follows jumps, else laid out from `eip`.
+    const eips = options.eips ?? instructionPointers(instructions, eip, mode.code16);
+    if (eips.length !== instructions.length || eips[0] !== eip) throw new Error("region EIPs do not match its instructions");
     builder.enableLoop(entryPoints(instructions, eips, mode.code16));
     instructions.forEach((instruction, n) => {
       builder.beginInstruction(instruction, eips[n]!, n);
@@ -154,8 +156,9 @@ export function compileBlock(
   semantics: readonly (Semantic | undefined)[],
   eip: number,
   mode: BlockMode,
+  eips?: readonly number[],
 ): CompiledBlock {
-  const { bytes } = emitBlockModule(instructions, semantics, eip, mode);
+  const { bytes } = emitBlockModule(instructions, semantics, eip, mode, { eips });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { env: imports as WebAssembly.ModuleImports });
   return { run: instance.exports.run as () => number, eip, mode, wasmBytes: bytes.length };
 }
