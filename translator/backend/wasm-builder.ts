@@ -135,6 +135,13 @@ export class WasmBuilder implements Builder<Value> {
     if (result === binaryen.none) return this.m.block(null, [...stores, call], binaryen.none);
     return this.m.block(null, [...stores, call], result);
   }
+  /**
+   * The out-of-line path of a memory access: the flag record goes to memory on this path only (a
+   * fault there must see exact flags), while the fast path keeps it in locals.
+   */
+  private slowPathCall(name: string, operands: Expression[]): Expression {
+    return this.m.block(null, [...this.flagStores(), ...this.sync(), this.call(name, operands, binaryen.i32)], binaryen.i32);
+  }
   /** Collect the statements emitted by `body` into a separate list (for if arms). */
   private nested(body: () => void): Expression {
     const saved = this.statements;
@@ -453,19 +460,17 @@ export class WasmBuilder implements Builder<Value> {
     return knownFlat ? m.i32.and(hit, inPage) : m.i32.and(m.i32.and(flatData, hit), inPage);
   }
   load(size: Size, segment: number, offset: Value, forWrite?: boolean): Value {
-    this.flushFlags(); // a fault inside the slow path must see exact flags
     const m = this.m;
     const host = this.newLocal();
     const result = this.newLocal();
     const fast = this.fastPath(segment, offset, size >> 3, forWrite === true, host);
     const at = m.local.get(host, binaryen.i32);
     const direct = size === 32 ? m.i32.load(0, 1, at) : size === 16 ? m.i32.load16_u(0, 1, at) : m.i32.load8_u(0, 1, at);
-    const slow = this.syncedCall(`read${size}`, [m.i32.const(segment), this.get(offset), m.i32.const(forWrite ? 1 : 0)]);
+    const slow = this.slowPathCall(`read${size}`, [m.i32.const(segment), this.get(offset), m.i32.const(forWrite ? 1 : 0)]);
     this.emit(m.if(fast, m.local.set(result, direct), m.local.set(result, slow)));
     return { local: result };
   }
   store(size: Size, segment: number, offset: Value, value: Value): void {
-    this.flushFlags();
     const m = this.m;
     const host = this.newLocal();
     const fast = this.fastPath(segment, offset, size >> 3, true, host);
@@ -473,7 +478,7 @@ export class WasmBuilder implements Builder<Value> {
     const v = this.get(value);
     const direct = size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
     // The slow path may hit translated code (the import returns 1): leave before the next instruction.
-    const slow = m.if(this.syncedCall(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
+    const slow = m.if(this.slowPathCall(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
     this.emit(m.if(fast, direct, slow));
   }
   probeWrite(segment: number, offset: Value, bytes: number): void {

@@ -237,26 +237,6 @@
      (local.get $20)
     )
    )
-   (i32.store offset=44
-    (i32.const 0)
-    (i32.const 8192)
-   )
-   (i32.store offset=48
-    (i32.const 0)
-    (local.get $18)
-   )
-   (i32.store offset=52
-    (i32.const 0)
-    (local.get $17)
-   )
-   (i32.store offset=56
-    (i32.const 0)
-    (i32.const 1)
-   )
-   (i32.store offset=40
-    (i32.const 0)
-    (i32.const 2260)
-   )
    (local.set $23
     (local.get $21)
    )
@@ -332,6 +312,26 @@
     (else
      (if
       (block (result i32)
+       (i32.store offset=44
+        (i32.const 0)
+        (i32.const 8192)
+       )
+       (i32.store offset=48
+        (i32.const 0)
+        (local.get $18)
+       )
+       (i32.store offset=52
+        (i32.const 0)
+        (local.get $17)
+       )
+       (i32.store offset=56
+        (i32.const 0)
+        (i32.const 1)
+       )
+       (i32.store offset=40
+        (i32.const 0)
+        (i32.const 2260)
+       )
        (block
         (i32.store
          (i32.const 0)
@@ -360,6 +360,26 @@
        )
       )
       (then
+       (i32.store offset=44
+        (i32.const 0)
+        (i32.const 8192)
+       )
+       (i32.store offset=48
+        (i32.const 0)
+        (local.get $18)
+       )
+       (i32.store offset=52
+        (i32.const 0)
+        (local.get $17)
+       )
+       (i32.store offset=56
+        (i32.const 0)
+        (i32.const 1)
+       )
+       (i32.store offset=40
+        (i32.const 0)
+        (i32.const 2260)
+       )
        (block
         (i32.store
          (i32.const 0)
@@ -387,6 +407,26 @@
       )
      )
     )
+   )
+   (i32.store offset=44
+    (i32.const 0)
+    (i32.const 8192)
+   )
+   (i32.store offset=48
+    (i32.const 0)
+    (local.get $18)
+   )
+   (i32.store offset=52
+    (i32.const 0)
+    (local.get $17)
+   )
+   (i32.store offset=56
+    (i32.const 0)
+    (i32.const 1)
+   )
+   (i32.store offset=40
+    (i32.const 0)
+    (i32.const 2260)
    )
    (block
     (i32.store
