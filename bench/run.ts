@@ -24,7 +24,10 @@ import { WORKLOADS } from "./workloads.js";
 const QUICK = ["sieve", "crc32", "strings", "smc"];
 
 interface TierMeasurement {
+  /** Median of the runs. */
   seconds: number;
+  /** Every run's time, in order. */
+  runs: number[];
   checksum: string | null;
   instructions: number;
   mips: number;
@@ -34,6 +37,11 @@ interface TierMeasurement {
   /** Share of executed guest instructions that ran as compiled code. */
   compiledShare: number;
   blocksCompiled: number;
+  instructionsCompiled: number;
+  /** Guest instructions compiled per second of compile time. */
+  compileRate: number | null;
+  /** Compile time as a share of the run time (compilation runs on the main thread). */
+  compileShare: number;
 }
 
 interface Measurement {
@@ -52,7 +60,17 @@ interface Measurement {
   speedup: number | null;
 }
 
-async function runGuest(workload: string, tier: "interpreter" | "translator"): Promise<{ seconds: number; checksum: string | null; instructions: number; compileSeconds: number; compiledShare: number; blocksCompiled: number }> {
+interface GuestRun {
+  seconds: number;
+  checksum: string | null;
+  instructions: number;
+  compileSeconds: number;
+  compiledShare: number;
+  blocksCompiled: number;
+  instructionsCompiled: number;
+}
+
+async function runGuest(workload: string, tier: "interpreter" | "translator"): Promise<GuestRun> {
   let text = "";
   let started = 0n;
   let ended = 0n;
@@ -77,7 +95,14 @@ async function runGuest(workload: string, tier: "interpreter" | "translator"): P
     compileSeconds: stats.compileSeconds,
     compiledShare: stats.compiledInstructions / Math.max(1, result.instructions),
     blocksCompiled: stats.blocksCompiled,
+    instructionsCompiled: stats.instructionsCompiled,
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function geometricMean(values: number[]): number {
@@ -112,11 +137,23 @@ async function main(): Promise<void> {
     const measured: Partial<Record<"interpreter" | "translator", TierMeasurement>> = {};
     for (const tier of tiers) {
       process.stderr.write(` ${tier}...`);
-      const guest = await runGuest(workload, tier);
-      process.stderr.write(` ${guest.seconds.toFixed(2)} s`);
+      const runs: GuestRun[] = [];
+      for (let n = 0; n < repeats; n++) {
+        runs.push(await runGuest(workload, tier));
+        process.stderr.write(` ${runs[n]!.seconds.toFixed(2)}`);
+      }
+      process.stderr.write(" s");
+      // The run whose time is the median stands for the tier (its statistics go with its time).
+      const seconds = runs.map((r) => r.seconds);
+      const middle = median(seconds);
+      const guest = runs.reduce((best, r) => (Math.abs(r.seconds - middle) < Math.abs(best.seconds - middle) ? r : best));
       measured[tier] = {
         ...guest,
-        mips: guest.instructions / guest.seconds / 1e6,
+        seconds: middle,
+        runs: seconds,
+        compileRate: guest.compileSeconds > 0 ? guest.instructionsCompiled / guest.compileSeconds : null,
+        compileShare: guest.compileSeconds / middle,
+        mips: guest.instructions / middle / 1e6,
         // A slowdown against a program that computed something else would compare unlike work.
         slowdown: native && native.checksum === guest.checksum ? guest.seconds / native.seconds : null,
         checksumAgrees: native ? native.checksum === guest.checksum : null,
@@ -138,7 +175,7 @@ async function main(): Promise<void> {
     });
   }
   const x = (v: number | null | undefined) => (v ? `${v.toFixed(1)}x` : "-");
-  console.log("\nworkload     native s   interp s   jit s   interp/native   jit/native   jit speed-up   compile s   compiled   checksums");
+  console.log("\nworkload     native s   interp s   jit s   interp/native   jit/native   jit speed-up   compile s   compile %   insns/s compiled   modules   compiled   checksums");
   for (const r of results) {
     const t = r.translator;
     const agree = [r.interpreter?.checksumAgrees, t?.checksumAgrees].every((a) => a !== false) ? (r.nativeSeconds ? "agree" : "no native run") : "DIFFER";
@@ -151,6 +188,9 @@ async function main(): Promise<void> {
         x(t?.slowdown).padStart(13) +
         x(r.speedup).padStart(15) +
         (t ? t.compileSeconds.toFixed(2) : "-").padStart(12) +
+        (t ? `${(100 * t.compileShare).toFixed(1)}%` : "-").padStart(12) +
+        (t?.compileRate ? Math.round(t.compileRate).toString() : "-").padStart(19) +
+        (t ? String(t.blocksCompiled) : "-").padStart(10) +
         (t ? `${(100 * t.compiledShare).toFixed(0)}%` : "-").padStart(11) +
         `   ${agree}`,
     );
@@ -170,9 +210,11 @@ async function main(): Promise<void> {
     const present = values.filter((v): v is number => typeof v === "number" && v > 0);
     return present.length ? geometricMean(present) : null;
   };
+  const cpu = results.filter((r) => r.workload !== "smc");
   const summary = {
     date: new Date().toISOString(),
     nativeKinds: kinds,
+    repeats,
     geometricMean: {
       interpreterSlowdown: mean(results.map((r) => r.interpreter?.slowdown)),
       translatorSlowdown: mean(results.map((r) => r.translator?.slowdown)),
@@ -180,10 +222,22 @@ async function main(): Promise<void> {
       interpreterMips: mean(results.map((r) => r.interpreter?.mips)),
       translatorMips: mean(results.map((r) => r.translator?.mips)),
     },
+    /** The CPU workloads: all but the self-modifying one, which the targets report on its own. */
+    cpuWorkloads: {
+      workloads: cpu.map((r) => r.workload),
+      translatorSlowdown: mean(cpu.map((r) => r.translator?.slowdown)),
+      worstTranslatorSlowdown: Math.max(0, ...cpu.map((r) => r.translator?.slowdown ?? 0)) || null,
+      translatorSpeedup: mean(cpu.map((r) => r.speedup)),
+      worstCompileShare: Math.max(0, ...results.map((r) => r.translator?.compileShare ?? 0)),
+    },
     results,
   };
   const g = summary.geometricMean;
-  console.log(`\ngeometric means: interpreter ${x(g.interpreterSlowdown)} slower than ${nativeName} (${g.interpreterMips?.toFixed(1) ?? "-"} MIPS); translator ${x(g.translatorSlowdown)} slower than ${nativeName} (${g.translatorMips?.toFixed(1) ?? "-"} MIPS), ${x(g.translatorSpeedup)} faster than the interpreter`);
+  const c = summary.cpuWorkloads;
+  const smc = results.find((r) => r.workload === "smc");
+  console.log(`\nCPU workloads (${c.workloads.join(", ")}): translator ${x(c.translatorSlowdown)} slower than ${nativeName} (geometric mean; worst ${x(c.worstTranslatorSlowdown)}), ${x(c.translatorSpeedup)} faster than the interpreter; compile share at most ${(100 * c.worstCompileShare).toFixed(1)}%`);
+  if (smc) console.log(`self-modifying (smc): translator ${x(smc.translator?.slowdown)} slower than ${nativeName}, interpreter ${x(smc.interpreter?.slowdown)}`);
+  console.log(`all workloads, geometric means: interpreter ${x(g.interpreterSlowdown)} slower than ${nativeName} (${g.interpreterMips?.toFixed(1) ?? "-"} MIPS); translator ${x(g.translatorSlowdown)} slower than ${nativeName} (${g.translatorMips?.toFixed(1) ?? "-"} MIPS), ${x(g.translatorSpeedup)} faster than the interpreter`);
   const jsonPath = value("--json") ?? "bench/results/latest.json";
   mkdirSync(jsonPath.replace(/\/[^/]*$/, ""), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify(summary, null, 2) + "\n");

@@ -40,6 +40,8 @@ export interface InterpreterStatistics {
   translationsEvicted: number;
   compileFailures: number;
   compileSeconds: number;
+  /** Guest instructions in the regions compiled (compile throughput: this over compileSeconds). */
+  instructionsCompiled: number;
   /** Guest instructions executed by compiled blocks. */
   compiledInstructions: number;
 }
@@ -94,6 +96,7 @@ export class Interpreter {
     translationsEvicted: 0,
     compileFailures: 0,
     compileSeconds: 0,
+    instructionsCompiled: 0,
     compiledInstructions: 0,
   };
   translator: Translator | null = null;
@@ -193,6 +196,7 @@ export class Interpreter {
       block.compiled = this.translator!.compile(region, eip, mode);
       if (region.physicalEnd > block.physicalEnd || region.physicalStart < block.physical) this.blocks.cover(block, region.physicalStart, region.physicalEnd);
       this.statistics.blocksCompiled++;
+      this.statistics.instructionsCompiled += region.instructions.length;
       this.remember(block);
     } catch (error) {
       block.compiled = null;

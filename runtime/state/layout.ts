@@ -82,6 +82,11 @@ export const State = {
    * each region runs: when a region faults, the runtime still knows what the earlier ones retired.
    */
   dispatched: 0x144,
+  /**
+   * Set by compiled code after every helper call (helpers are the only way compiled code changes
+   * segments, CR0 or CPL): the dispatcher then computes the mode word again before the next region.
+   */
+  modeStale: 0x150,
 
   /**
    * The time-stamp counter minus the retired-instruction count, 64-bit little-endian: RDTSC reads

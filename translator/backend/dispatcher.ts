@@ -84,7 +84,9 @@ function emitDispatcherModule(): Uint8Array {
     m.addFunction("stale", binaryen.none, i32, [], m.block(null, [store(State.retired, m.i32.const(0)), m.i32.const(BlockExit.Stale)], i32));
     m.addFunctionExport("stale", "stale");
 
-    // run(budget): locals 0 budget, 1 executed, 2 eip, 3 entry, 4 exit code.
+    // run(budget): locals 0 budget, 1 executed, 2 eip, 3 entry, 4 exit code, 5 mode word. The mode
+    // word is computed on entry and again only after a region that called a helper (State.modeStale).
+    const refreshMode = () => m.block(null, [m.local.set(5, m.call("mode", [], i32)), store(State.modeStale, m.i32.const(0))], binaryen.none);
     const local = (n: number) => m.local.get(n, i32);
     const field = (f: keyof typeof JumpCacheField) => m.i32.load(JumpCacheField[f], 4, local(3));
     const hop = m.loop("hop", m.block(null, [
@@ -94,7 +96,8 @@ function emitDispatcherModule(): Uint8Array {
       m.local.set(3, emitEntryAddress(m, () => local(2))),
       m.br("done", m.i32.ne(field("eip"), local(2))),
       m.br("done", m.i32.ne(field("csBase"), load(segmentField(Seg.CS, "base")))),
-      m.br("done", m.i32.ne(field("mode"), m.call("mode", [], i32))),
+      m.if(load(State.modeStale), refreshMode()),
+      m.br("done", m.i32.ne(field("mode"), local(5))),
       m.br("done", m.i32.gt_u(field("lastOffset"), load(segmentField(Seg.CS, "limit")))),
       store(State.codeChanged, m.i32.const(0)),
       store(State.dispatched, local(1)),
@@ -103,8 +106,8 @@ function emitDispatcherModule(): Uint8Array {
       m.local.set(1, m.i32.add(local(1), load(State.retired))),
       m.br("hop", m.i32.eqz(local(4))),
     ]));
-    const body = m.block(null, [m.block("done", [hop]), local(1)], i32);
-    m.addFunction("run", binaryen.createType([i32]), i32, [i32, i32, i32, i32], body);
+    const body = m.block(null, [refreshMode(), m.block("done", [hop]), local(1)], i32);
+    m.addFunction("run", binaryen.createType([i32]), i32, [i32, i32, i32, i32, i32], body);
     m.addFunctionExport("run", "run");
     if (!m.validate()) throw new Error("dispatcher module is invalid");
     return m.emitBinary();

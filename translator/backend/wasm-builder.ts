@@ -638,6 +638,8 @@ export class WasmBuilder implements Builder<Value> {
     this.flushFlags();
     const operands = [this.m.i32.const(HELPER_NAMES.indexOf(name)), ...[0, 1, 2, 3].map((k) => (args[k] ? this.get(args[k]!) : this.m.i32.const(0)))];
     const result = this.define(this.syncedCall("helper", operands));
+    // The CPU mode may have changed (segments, CR0, CPL): the dispatcher must look again.
+    this.emit(this.storeField(State.modeStale, this.m.i32.const(1)));
     // Helpers may change registers (string loops, CPUID, far transfers): take them back.
     for (const reload of this.reloads()) this.emit(reload);
     // Helpers may read or write any flag: static knowledge ends here.
