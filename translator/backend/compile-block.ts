@@ -5,6 +5,7 @@
  */
 import binaryen from "binaryen";
 import { OperandKind, type Instruction } from "../isa/types.js";
+import { semanticKey } from "../isa/opcodes.js";
 import type { Semantic, Size } from "../semantics/builder.js";
 import { BlockExit, HELPER_NAMES, WasmBuilder } from "./wasm-builder.js";
 import { createFlagFunctions } from "./flags-module.js";
@@ -94,9 +95,24 @@ function instructionPointers(instructions: readonly Instruction[], eip: number, 
   return eips;
 }
 
+/** Branches that may fall through: the region can continue after them at an instruction it holds. */
+const CONDITIONAL = new Set(["JCC", "LOOP", "LOOPE", "LOOPNE", "JCXZ"]);
+
+function fallThroughPointer(instructions: readonly Instruction[], eips: readonly number[], code16: boolean): number | undefined {
+  const last = instructions.length - 1;
+  if (last < 0 || !CONDITIONAL.has(semanticKey(instructions[last]!.row))) return undefined;
+  return code16 ? (eips[last]! + instructions[last]!.length) & 0xffff : (eips[last]! + instructions[last]!.length) | 0;
+}
+
+function fallsThroughInside(instructions: readonly Instruction[], eips: readonly number[], entries: Map<number, number>, code16: boolean): boolean {
+  const next = fallThroughPointer(instructions, eips, code16);
+  return next !== undefined && entries.has(next);
+}
+
 /**
- * The region's entry points, EIP → instruction index: its first instruction and every instruction
- * that a relative branch in the region targets (those branches stay inside the compiled function).
+ * The region's entry points, EIP → instruction index: its first instruction, every instruction that
+ * a relative branch in the region targets, and the one its last conditional branch falls through
+ * to when the region holds it (all those branches stay inside the compiled function).
  */
 function entryPoints(instructions: readonly Instruction[], eips: readonly number[], code16: boolean): Map<number, number> {
   const indexOf = new Map(eips.map((at, n) => [at, n]));
@@ -109,6 +125,9 @@ function entryPoints(instructions: readonly Instruction[], eips: readonly number
     const index = indexOf.get(target);
     if (index !== undefined && !entries.has(target)) entries.set(target, index);
   });
+  const next = fallThroughPointer(instructions, eips, code16);
+  const index = next === undefined ? undefined : indexOf.get(next);
+  if (next !== undefined && index !== undefined && !entries.has(next)) entries.set(next, index);
   return entries;
 }
 
@@ -131,14 +150,15 @@ export function emitBlockModule(
     // Each instruction's EIP: given for a region that follows jumps, else laid out from `eip`.
     const eips = options.eips ?? instructionPointers(instructions, eip, mode.code16);
     if (eips.length !== instructions.length || eips[0] !== eip) throw new Error("region EIPs do not match its instructions");
-    builder.enableLoop(entryPoints(instructions, eips, mode.code16));
+    const entries = entryPoints(instructions, eips, mode.code16);
+    builder.enableLoop(entries);
     instructions.forEach((instruction, n) => {
       builder.beginInstruction(instruction, eips[n]!, n);
       const semantic = semantics[n];
       if (semantic === undefined) builder.raise(6);
       else semantic(builder, instruction);
     });
-    builder.finish();
+    builder.finish(fallsThroughInside(instructions, eips, entries, mode.code16));
     const region = builder.regionBody();
     const body = m.block(null, [...builder.prologue(), region, m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
     m.addFunction("run", binaryen.none, binaryen.i32, builder.locals, body);

@@ -237,8 +237,17 @@ export class WasmBuilder implements Builder<Value> {
   private syncNow(): void {
     for (const store of this.sync()) this.emit(store);
   }
-  /** The end of the region's straight path: flags and bookkeeping into memory. */
-  finish(): void {
+  /**
+   * The end of the region's straight path: flags and bookkeeping into memory. When the last
+   * instruction falls through to an entry point of the region (`fallsThroughInside`: a conditional
+   * branch whose next instruction the region already holds), that is an internal branch instead.
+   */
+  finish(fallsThroughInside = false): void {
+    const next = this.nextInstructionPointerNumber();
+    if (fallsThroughInside && this.loop?.entries.has(next)) {
+      this.jump({ constant: next });
+      return;
+    }
     this.flushFlags();
     this.syncNow();
   }
@@ -456,8 +465,10 @@ export class WasmBuilder implements Builder<Value> {
     this.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(m.local.get(linear, binaryen.i32), m.i32.const(12)), m.i32.const(2)))));
     this.emit(m.local.set(host, m.i32.xor(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(~0xfff)), m.local.get(linear, binaryen.i32))));
     const hit = m.i32.eq(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(mask)), m.i32.const(expected));
-    const inPage = m.i32.le_u(m.i32.and(m.local.get(linear, binaryen.i32), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes));
-    return knownFlat ? m.i32.and(hit, inPage) : m.i32.and(m.i32.and(flatData, hit), inPage);
+    // A single byte never crosses into the next page.
+    const inPage = bytes === 1 ? null : m.i32.le_u(m.i32.and(m.local.get(linear, binaryen.i32), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes));
+    const checks = knownFlat ? hit : m.i32.and(flatData, hit);
+    return inPage === null ? checks : m.i32.and(checks, inPage);
   }
   load(size: Size, segment: number, offset: Value, forWrite?: boolean): Value {
     const m = this.m;
