@@ -20,6 +20,7 @@ import { loadMultiboot } from "../src/loaders/multiboot.js";
 import { enableTranslator } from "../src/translator-tier.js";
 import { type NativeKind, NativeRunner } from "./native.js";
 import { WORKLOADS } from "./workloads.js";
+import { scriptOptions } from "../src/cli/script-options.js";
 
 const QUICK = ["sieve", "crc32", "strings", "smc"];
 
@@ -110,20 +111,14 @@ function geometricMean(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const value = (name: string) => {
-    const at = args.indexOf(name);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  for (const arg of args) {
-    if (arg.startsWith("--") && !["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only"].includes(arg)) throw new Error(`unknown option ${arg}`);
-  }
+  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only"]);
+  const value = options.value;
   const only = value("--only")?.split(",");
   const repeats = Number(value("--repeats") ?? 3);
-  const selected = only ?? (args.includes("--quick") ? QUICK : [...WORKLOADS]);
-  const tiers = args.includes("--interpreter-only")
+  const selected = only ?? (options.has("--quick") ? QUICK : [...WORKLOADS]);
+  const tiers = options.has("--interpreter-only")
     ? (["interpreter"] as const)
-    : args.includes("--translator-only")
+    : options.has("--translator-only")
       ? (["translator"] as const)
       : (["interpreter", "translator"] as const);
   const results: Measurement[] = [];

@@ -7,18 +7,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { loadMultiboot } from "../src/loaders/multiboot.js";
 import { runLockstep, type LockstepReport } from "./lockstep.js";
 import { WORKLOADS } from "../bench/workloads.js";
+import { scriptOptions } from "../src/cli/script-options.js";
 
 const GUESTS: string[] = ["hello", "paging-test", ...WORKLOADS];
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const value = (name: string) => {
-    const at = args.indexOf(name);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  for (const arg of args) {
-    if (arg.startsWith("--") && !["--only", "--max", "--json"].includes(arg)) throw new Error(`unknown option ${arg} (known: --only, --max, --json)`);
-  }
+  const { value } = scriptOptions(process.argv.slice(2), ["--only", "--max", "--json"]);
   const selected = value("--only")?.split(",") ?? GUESTS;
   for (const name of selected) if (!GUESTS.includes(name)) throw new Error(`unknown guest '${name}' (known: ${GUESTS.join(", ")})`);
   const max = value("--max") === undefined ? undefined : Number(value("--max"));

@@ -11,6 +11,7 @@ import type { ConformanceVector } from "./format.js";
 import { compareOutcome, prepareTranslatedRunner, runNativeVector } from "./native-runner.js";
 import { runSingleStepSuite } from "./singlestep/run-suite.js";
 import { Progress } from "./progress.js";
+import { scriptOptions } from "../src/cli/script-options.js";
 
 export function loadVectors(directory = "conformance/vectors"): ConformanceVector[] {
   const vectors: ConformanceVector[] = [];
@@ -80,19 +81,11 @@ function printNativeReport(report: NativeReport, verbose: boolean): void {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const value = (name: string) => {
-    const at = args.indexOf(name);
-    if (at < 0) return undefined;
-    const v = args[at + 1];
-    if (v === undefined) throw new Error(`${name} needs a value`);
-    return v;
-  };
-  const known = new Set(["--class", "--filter", "--limit", "--json", "--verbose", "--singlestep", "--tier"]);
-  for (const arg of args) if (arg.startsWith("--") && !known.has(arg)) throw new Error(`unknown option ${arg}`);
+  const options = scriptOptions(process.argv.slice(2), ["--class", "--filter", "--limit", "--json", "--verbose", "--singlestep", "--tier"]);
+  const value = options.value;
   const limit = value("--limit") ? Number(value("--limit")) : undefined;
   const jsonPath = value("--json");
-  const verbose = args.includes("--verbose");
+  const verbose = options.has("--verbose");
   const singlestep = value("--singlestep");
   if (singlestep !== undefined) {
     const report = runSingleStepSuite(singlestep, { limit, filter: value("--filter") });
