@@ -200,13 +200,23 @@ export function lods(cpu: Cpu, size: number, addressSize: number, seg: number, r
 }
 
 /** CMPS/SCAS: flags as CMP; REPE stops when ZF = 0, REPNE when ZF = 1 (SDM Vol.2 REP). */
-function compare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number], flagsBefore?: number): number {
+function compare(cpu: Cpu, c: Cursor, repeat: number, operands: () => [number, number], bulk?: () => number): number {
   const b = flagsOf(cpu);
   const mask = c.size === 32 ? -1 : c.size === 16 ? 0xffff : 0xff;
   // A fault in the middle of REPE/REPNE CMPS/SCAS leaves EFLAGS as they were before the instruction
   // (observed on Intel hardware by the conformance vectors; registers reflect the completed elements).
-  const saved = repeat !== 0 ? (flagsBefore ?? b.getEflags()) : 0;
+  const saved = repeat !== 0 ? b.getEflags() : 0;
   try {
+    if (repeat !== 0 && bulk !== undefined) {
+      // Whole chunks while they apply (0: done, 1: a chunk done, more left, -1: element by element).
+      let budget = REP_STEP_BUDGET;
+      for (;;) {
+        if (budget-- === 0) return 1;
+        const result = bulk();
+        if (result === 0) return 0;
+        if (result === -1) break;
+      }
+    }
     return repeatCompare(cpu, c, repeat, operands, b, mask);
   } catch (error) {
     if (repeat !== 0) b.setFlagBits(ARITHMETIC, saved);
@@ -280,30 +290,17 @@ function bulkScan(cpu: Cpu, c: Cursor, repeat: number): number {
 export function scas(cpu: Cpu, size: number, addressSize: number, _seg: number, repeat: number): number {
   const c = cursor(cpu, size, addressSize);
   const mask = size === 32 ? -1 : size === 16 ? 0xffff : 0xff;
-  let saved: number | undefined;
-  if (repeat !== 0) {
-    // Whole pages at a time while they last; the rest element by element below. A fault on a later
-    // page leaves EFLAGS as before the instruction, as compare() does.
-    const b = flagsOf(cpu);
-    saved = b.getEflags();
-    let budget = REP_STEP_BUDGET;
-    try {
-      for (;;) {
-        if (budget-- === 0) return 1;
-        const result = bulkScan(cpu, c, repeat);
-        if (result === 0) return 0;
-        if (result === -1) break;
-      }
-    } catch (error) {
-      b.setFlagBits(ARITHMETIC, saved);
-      throw error;
-    }
-  }
-  return compare(cpu, c, repeat, () => {
-    const y = load(cpu, Seg.ES, register(cpu, Reg.EDI, c), c);
-    advance(cpu, Reg.EDI, c);
-    return [cpu.reg32(Reg.EAX) & mask, y];
-  }, saved);
+  return compare(
+    cpu,
+    c,
+    repeat,
+    () => {
+      const y = load(cpu, Seg.ES, register(cpu, Reg.EDI, c), c);
+      advance(cpu, Reg.EDI, c);
+      return [cpu.reg32(Reg.EAX) & mask, y];
+    },
+    () => bulkScan(cpu, c, repeat),
+  );
 }
 
 function checkPort(cpu: Cpu, port: number, bytes: number): void {
