@@ -4,6 +4,7 @@
  * demand because Binaryen costs ~0.4 s and ~80 MB.
  */
 import type { Machine } from "./machine.js";
+import type { CompiledBlock } from "../translator/backend/compile-block.js";
 import { Seg } from "../runtime/state/layout.js";
 import { decode } from "../translator/decoder/decode.js";
 import { semanticKey } from "../translator/isa/opcodes.js";
@@ -25,6 +26,8 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
   const imports = runtimeImports(cpu, machine.interpreter.builder);
   const dispatcher = createDispatcher(cpu, capacity);
   warmUp(emitBlockModule);
+  // The compiled function behind each table slot handed out (its other entry points can be shared).
+  const regions = new WeakMap<object, CompiledBlock>();
   cpu.mmu.flushListeners.push((linearPage) => (linearPage === undefined ? dispatcher.jumpCache.flush() : dispatcher.jumpCache.flushPage(linearPage)));
   machine.interpreter.translator = {
     threshold: options.threshold ?? 50,
@@ -32,7 +35,17 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
     mode: dispatcher.mode,
     compile(region, eip, mode) {
       const compiled = compileBlock(imports, region.instructions, region.semantics, eip, modeFromWord(mode), region.eips);
-      return { eip, mode, slot: dispatcher.add(compiled.run) };
+      const code = { eip, mode, slot: dispatcher.add(compiled.run) };
+      regions.set(code, compiled);
+      return code;
+    },
+    share(code, eip) {
+      const compiled = regions.get(code);
+      const entry = compiled?.entries.get(eip);
+      if (compiled === undefined || entry === undefined) return undefined;
+      const shared = { eip, mode: code.mode, slot: dispatcher.add(entry) };
+      regions.set(shared, compiled);
+      return shared;
     },
     enter(code, eip, lastOffset, budget) {
       dispatcher.jumpCache.install(eip, cpu.segmentField(Seg.CS, "base"), code.mode, lastOffset, code.slot);

@@ -27,6 +27,8 @@ export interface DecodedBlock {
   /** The bytes the translation covers (a region runs on through other blocks of the page). */
   compiledStart?: number;
   compiledEnd?: number;
+  /** Those bytes exactly, as [start, end) pairs: a write between them leaves the translation alone. */
+  compiledRanges?: readonly number[];
 }
 
 /** What the translator tier hands back for a region (src/translator-tier.ts). */
@@ -59,10 +61,14 @@ export class DecodedBlockCache {
     return this.blocks.get(DecodedBlockCache.key(physical, code16));
   }
 
-  /** Make writes to [start, end) reach `block` too (its translation covers those bytes). */
-  cover(block: DecodedBlock, start: number, end: number): void {
+  /**
+   * Make writes to the [start, end) pairs of `ranges` reach `block` too (its translation covers those
+   * bytes); `start` and `end` bound them.
+   */
+  cover(block: DecodedBlock, start: number, end: number, ranges: readonly number[] = [start, end]): void {
     block.compiledStart = start;
     block.compiledEnd = end;
+    block.compiledRanges = ranges;
     for (let page = start >>> 12; page <= (end - 1) >>> 12; page++) {
       if (page !== block.physical >>> 12) this.attach(page, block);
     }
@@ -93,7 +99,7 @@ export class DecodedBlockCache {
       if (list === undefined) continue;
       const kept: DecodedBlock[] = [];
       for (const block of list) {
-        if (Math.min(block.physical, block.compiledStart ?? block.physical) < end && Math.max(block.physicalEnd, block.compiledEnd ?? 0) > physical) {
+        if (overlaps(block, physical, end)) {
           // A region covering several pages is listed under each; it is dropped once.
           if (block.valid) this.onDrop(block);
           block.valid = false;
@@ -114,6 +120,11 @@ export class DecodedBlockCache {
     return dropped;
   }
 
+  /** The blocks starting in a physical page, oldest first. */
+  *inPage(page: number): Iterable<DecodedBlock> {
+    for (const block of this.byPage.get(page) ?? []) if (block.physical >>> 12 === page && block.valid) yield block;
+  }
+
   clear(): void {
     for (const page of this.byPage.keys()) this.onLastBlockInPage(page);
     for (const list of this.byPage.values()) {
@@ -130,4 +141,13 @@ export class DecodedBlockCache {
   get size(): number {
     return this.blocks.size;
   }
+}
+
+/** Whether a write to [start, end) touches the block's bytes or the bytes its translation covers. */
+function overlaps(block: DecodedBlock, start: number, end: number): boolean {
+  if (block.physical < end && block.physicalEnd > start) return true;
+  const ranges = block.compiledRanges;
+  if (ranges === undefined) return false;
+  for (let n = 0; n < ranges.length; n += 2) if (ranges[n]! < end && ranges[n + 1]! > start) return true;
+  return false;
 }

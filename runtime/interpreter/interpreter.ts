@@ -3,7 +3,7 @@
  * one semantic function through the ImmediateBuilder, and deliver faults precisely.
  */
 import type { Instruction } from "../../translator/isa/types.js";
-import { DecodeFailure, OperandKind } from "../../translator/isa/types.js";
+import { DecodeFailure } from "../../translator/isa/types.js";
 import { decode } from "../../translator/decoder/decode.js";
 import { semanticKey } from "../../translator/isa/opcodes.js";
 import { SEMANTICS } from "../../translator/semantics/index.js";
@@ -14,6 +14,9 @@ import { CpuFault, Vector } from "../exceptions/fault.js";
 import { ExitReason, PAGE_SIZE, RAM_BASE, Seg, SegmentField, SEGMENT_SIZE, State } from "../state/layout.js";
 import { ImmediateBuilder } from "./immediate-builder.js";
 import { DecodedBlockCache, type CompiledCode, type DecodedBlock } from "./decoded-block-cache.js";
+import { formRegion, type Region } from "./region.js";
+
+export type { Region };
 
 /** Longest straight run of instructions in one decoded block. */
 const MAX_BLOCK_INSTRUCTIONS = 64;
@@ -24,6 +27,16 @@ const CS_LIMIT = (State.segments + Seg.CS * SEGMENT_SIZE + SegmentField.limit) >
 const CS_ACCESS = (State.segments + Seg.CS * SEGMENT_SIZE + SegmentField.access) >> 2;
 const SS_ACCESS = (State.segments + Seg.SS * SEGMENT_SIZE + SegmentField.access) >> 2;
 const ACCESS_BIG = 0x4000;
+
+/** A region compiled from `owner`, which other blocks of its page may enter at its entry points. */
+interface CompiledRegion {
+  readonly owner: DecodedBlock;
+  readonly code: CompiledCode;
+  readonly csBase: number;
+  readonly start: number;
+  readonly end: number;
+  readonly ranges: readonly number[];
+}
 
 /** What the run loop does with an exception. */
 export interface ExceptionPolicy {
@@ -44,6 +57,8 @@ export interface InterpreterStatistics {
   instructionsCompiled: number;
   /** Guest instructions executed by compiled blocks. */
   compiledInstructions: number;
+  /** Hot blocks that entered a region compiled from another block (no compile of their own). */
+  entriesShared: number;
 }
 
 /** The translator tier, installed by src/translator-tier.ts (kept out of this module: Binaryen is large). */
@@ -62,28 +77,14 @@ export interface Translator {
    * the instructions retired by the regions before the faulting one.
    */
   enter(code: CompiledCode, eip: number, lastOffset: number, budget: number): number;
+  /**
+   * The region of `code` entered at `eip`, one of its entry points (a block that a region compiled
+   * from another block already holds shares that function): undefined if `eip` is not an entry.
+   */
+  share(code: CompiledCode, eip: number): CompiledCode | undefined;
   /** The translation is gone for good (its bytes changed, or it was evicted). */
   release(code: CompiledCode): void;
 }
-
-/**
- * A region for the translator: a block, the blocks that follow its conditional exits, and the blocks
- * that direct jumps lead to, all in one page. Branches between its instructions stay inside the
- * compiled function (translator/backend/compile-block.ts).
- */
-export interface Region {
-  readonly instructions: Instruction[];
-  readonly semantics: (Semantic | undefined)[];
-  /** The EIP of each instruction (the code is not contiguous where a jump was followed). */
-  readonly eips: number[];
-  /** Physical range covering every byte of its instructions (within one page). */
-  readonly physicalStart: number;
-  readonly physicalEnd: number;
-}
-
-/** Longest region compiled as one function. */
-const MAX_REGION_INSTRUCTIONS = 96;
-const CONDITIONAL_EXITS = new Set(["JCC", "LOOP", "LOOPE", "LOOPNE", "JCXZ"]);
 
 export class Interpreter {
   readonly builder: ImmediateBuilder;
@@ -98,12 +99,15 @@ export class Interpreter {
     compileSeconds: 0,
     instructionsCompiled: 0,
     compiledInstructions: 0,
+    entriesShared: 0,
   };
   translator: Translator | null = null;
   /** Blocks holding a translation, oldest first (a ring of `capacity` entries). */
   private readonly translated: DecodedBlock[] = [];
   private translatedHead = 0;
   private readonly fetchBuffer = new Uint8Array(MAX_INSTRUCTION_LENGTH * 2);
+  /** Regions compiled, by physical page: a block that is an entry point of one enters it there. */
+  private readonly regionsByPage = new Map<number, CompiledRegion[]>();
 
   constructor(
     private readonly cpu: Cpu,
@@ -191,10 +195,17 @@ export class Interpreter {
 
   private translate(block: DecodedBlock, eip: number, mode: number, code16: boolean): void {
     const started = performance.now();
+    const csBase = this.cpu.i32[CS_BASE]!;
+    if (this.shareRegion(block, eip, mode, csBase)) return;
     try {
-      const region = this.region(block, eip, code16);
-      block.compiled = this.translator!.compile(region, eip, mode);
-      if (region.physicalEnd > block.physicalEnd || region.physicalStart < block.physical) this.blocks.cover(block, region.physicalStart, region.physicalEnd);
+      const region = formRegion(this.blocks, block, eip, code16, csBase);
+      const code = this.translator!.compile(region, eip, mode);
+      block.compiled = code;
+      this.blocks.cover(block, region.physicalStart, region.physicalEnd, region.ranges);
+      const page = block.physical >>> 12;
+      const list = this.regionsByPage.get(page) ?? [];
+      list.push({ owner: block, code, csBase, start: region.physicalStart, end: region.physicalEnd, ranges: region.ranges });
+      this.regionsByPage.set(page, list);
       this.statistics.blocksCompiled++;
       this.statistics.instructionsCompiled += region.instructions.length;
       this.remember(block);
@@ -204,6 +215,33 @@ export class Interpreter {
       if (process.env.WARP86_DEBUG) console.error(`warp86: translation of block at ${eip.toString(16)} failed:`, error);
     }
     this.statistics.compileSeconds += (performance.now() - started) / 1000;
+  }
+
+  /**
+   * Give `block` the translation of a region compiled earlier from another block of its page that
+   * holds `eip` as an entry point (same mode and CS base), instead of compiling the code again.
+   */
+  private shareRegion(block: DecodedBlock, eip: number, mode: number, csBase: number): boolean {
+    const list = this.regionsByPage.get(block.physical >>> 12);
+    if (list === undefined) return false;
+    for (let n = list.length - 1; n >= 0; n--) {
+      const region = list[n]!;
+      // Gone when its first block lost it (bytes written, or evicted): blocks sharing it keep their own copy.
+      if (!region.owner.valid || region.owner.compiled !== region.code) {
+        list.splice(n, 1);
+        continue;
+      }
+      if (region.code.mode !== mode || region.csBase !== csBase) continue;
+      const shared = this.translator!.share(region.code, eip);
+      if (shared === undefined) continue;
+      block.compiled = shared;
+      this.blocks.cover(block, region.start, region.end, region.ranges);
+      this.statistics.entriesShared++;
+      this.remember(block);
+      return true;
+    }
+    if (list.length === 0) this.regionsByPage.delete(block.physical >>> 12);
+    return false;
   }
 
   /** A block's translation can never run again (its bytes changed, or the cache dropped it). */
@@ -230,59 +268,6 @@ export class Interpreter {
     }
     this.translated[this.translatedHead] = block;
     this.translatedHead = (this.translatedHead + 1) % capacity;
-  }
-
-  /**
-   * The block at eip and the blocks reached from it without leaving the page: after a conditional
-   * branch, LOOP or JCXZ its fall-through block, after a direct JMP its target block (once each), so
-   * that loops and switch cases run inside one compiled function.
-   */
-  private region(first: DecodedBlock, eip: number, code16: boolean): Region {
-    const instructions: Instruction[] = [];
-    const semantics: (Semantic | undefined)[] = [];
-    const eips: number[] = [];
-    const csBase = this.cpu.i32[CS_BASE]!;
-    const page = (csBase + eip) >>> 12;
-    let physicalStart = first.physical;
-    let physicalEnd = first.physicalEnd;
-    const included = new Set<number>();
-    let block: DecodedBlock | undefined = first;
-    let at = eip;
-    while (block !== undefined && instructions.length < MAX_REGION_INSTRUCTIONS) {
-      included.add(block.physical);
-      physicalStart = Math.min(physicalStart, block.physical);
-      physicalEnd = Math.max(physicalEnd, block.physicalEnd);
-      for (let n = 0; n < block.instructions.length; n++) {
-        instructions.push(block.instructions[n]!);
-        semantics.push(block.semantics[n]);
-        eips.push(at);
-        at = code16 ? (at + block.instructions[n]!.length) & 0xffff : (at + block.instructions[n]!.length) | 0;
-      }
-      const last = block.instructions[block.instructions.length - 1];
-      if (last === undefined) break;
-      const key = semanticKey(last.row);
-      let next: number;
-      if (CONDITIONAL_EXITS.has(key)) {
-        next = at;
-      } else if (key === "JMP" && last.operands[0]?.kind === OperandKind.Rel) {
-        next = last.operandSize === 16 ? (at + last.operands[0].value) & 0xffff : (at + last.operands[0].value) | 0;
-      } else {
-        break;
-      }
-      if (((csBase + next) >>> 12) !== page || (code16 && next > 0xffff)) break;
-      const physical = (first.physical & ~0xfff) | ((csBase + next) & 0xfff);
-      if (included.has(physical)) break; // already in the region: the branch to it stays inside
-      try {
-        block = this.blocks.get(physical, code16) ?? this.decodeBlock((csBase + next) | 0, physical, RAM_BASE + physical, code16);
-      } catch {
-        break; // undecodable bytes there: the region ends before them
-      }
-      // Only cached blocks: an uncached one (an instruction crossing into the next page) has bytes
-      // outside the page, where a write would not find this translation.
-      if (block.instructions.length === 0 || this.blocks.get(physical, code16) !== block) break;
-      at = next;
-    }
-    return { instructions, semantics, eips, physicalStart, physicalEnd };
   }
 
   /** The decoded block at CS:eip, decoding it on first use. Faults like an instruction fetch. */

@@ -65,6 +65,11 @@ const REAL_DATA = 0x93;
 
 export function setupMachine(code: number[] | Uint8Array, setup: SnippetSetup = {}): { machine: Machine; end: number } {
   const machine = new Machine({ ramSize: setup.ramSize ?? 4 << 20, stopOnException: true });
+  return { machine, end: loadSnippet(machine, code, setup) };
+}
+
+/** Put the snippet (and UD2 after it) into `machine` and set up the mode; returns the UD2's address. */
+export function loadSnippet(machine: Machine, code: number[] | Uint8Array, setup: SnippetSetup = {}): number {
   const cpu = machine.cpu;
   const mode = setup.mode ?? "protected32";
   const codeAddress = setup.codeAddress ?? (mode === "real" ? 0x1000 : 0x10000);
@@ -95,7 +100,7 @@ export function setupMachine(code: number[] | Uint8Array, setup: SnippetSetup = 
   REG32_NAMES.forEach((name, n) => cpu.setReg32(n, setup.regs?.[name] ?? 0));
   if (setup.regs?.esp === undefined) cpu.setReg32(4, mode === "real" ? 0x8000 : 0x80000);
   cpu.eip = codeAddress;
-  return { machine, end: codeAddress + code.length };
+  return codeAddress + code.length;
 }
 
 export function runSnippet(code: number[] | Uint8Array | string, setup: SnippetSetup = {}): SnippetResult {

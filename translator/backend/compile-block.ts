@@ -4,7 +4,7 @@
  * linear memory and the runtime imports. One module per block in this first version.
  */
 import binaryen from "binaryen";
-import { OperandKind, type Instruction } from "../isa/types.js";
+import type { Instruction } from "../isa/types.js";
 import { semanticKey } from "../isa/opcodes.js";
 import type { Semantic, Size } from "../semantics/builder.js";
 import { BlockExit, HELPER_NAMES, WasmBuilder } from "./wasm-builder.js";
@@ -14,6 +14,7 @@ import type { ImmediateBuilder } from "../../runtime/interpreter/immediate-build
 import { HELPER_IMPLEMENTATIONS, type HelperFunction } from "../../runtime/helpers/index.js";
 import { CpuFault } from "../../runtime/exceptions/fault.js";
 import { State } from "../../runtime/state/layout.js";
+import { UNCONDITIONAL_NEAR, isIndirectJump, nextPointer, relativeTarget } from "../isa/control-flow.js";
 
 export interface BlockMode {
   code16: boolean;
@@ -25,7 +26,10 @@ export interface BlockMode {
 }
 
 export interface CompiledBlock {
+  /** Runs the region from its first instruction. */
   readonly run: () => number;
+  /** Runs it from each of its entry points, by EIP (a block that is an entry shares the region). */
+  readonly entries: ReadonlyMap<number, () => number>;
   /** EIP the block was compiled for (aliases at other EIPs are interpreted). */
   readonly eip: number;
   readonly mode: BlockMode;
@@ -90,45 +94,61 @@ function instructionPointers(instructions: readonly Instruction[], eip: number, 
   let at = eip;
   for (const instruction of instructions) {
     eips.push(at);
-    at = code16 ? (at + instruction.length) & 0xffff : (at + instruction.length) | 0;
+    at = nextPointer(instruction, at, code16);
   }
   return eips;
 }
 
-/** Branches that may fall through: the region can continue after them at an instruction it holds. */
-const CONDITIONAL = new Set(["JCC", "LOOP", "LOOPE", "LOOPNE", "JCXZ"]);
-
-function fallThroughPointer(instructions: readonly Instruction[], eips: readonly number[], code16: boolean): number | undefined {
-  const last = instructions.length - 1;
-  if (last < 0 || !CONDITIONAL.has(semanticKey(instructions[last]!.row))) return undefined;
-  return code16 ? (eips[last]! + instructions[last]!.length) & 0xffff : (eips[last]! + instructions[last]!.length) | 0;
-}
-
-function fallsThroughInside(instructions: readonly Instruction[], eips: readonly number[], entries: Map<number, number>, code16: boolean): boolean {
-  const next = fallThroughPointer(instructions, eips, code16);
-  return next !== undefined && entries.has(next);
+/**
+ * The shape of a region's control flow: which instructions end a block of it (the next instruction in
+ * the region is not the next one in memory, or there is none) and where control may go from there.
+ */
+interface RegionFlow {
+  /** Entry points, EIP → instruction index (index 0 first). */
+  entries: Map<number, number>;
+  /** Instruction index → EIP it continues at when it falls through at the end of its block. */
+  continuations: Map<number, number>;
+  /** Entries a RET may come back to (the instruction after a CALL of the region). */
+  returnSites: number[];
+  /** Entries an indirect JMP or CALL may reach (every block start, when the region has one). */
+  indirectTargets: number[];
 }
 
 /**
- * The region's entry points, EIP → instruction index: its first instruction, every instruction that
- * a relative branch in the region targets, and the one its last conditional branch falls through
- * to when the region holds it (all those branches stay inside the compiled function).
+ * The region's entry points: its first instruction, every instruction that a relative branch of the
+ * region targets, every instruction a block end falls through to out of layout order, the return
+ * sites of its CALLs, and when it has an indirect JMP or CALL, every block start (all those
+ * transfers stay inside the compiled function).
  */
-function entryPoints(instructions: readonly Instruction[], eips: readonly number[], code16: boolean): Map<number, number> {
+function regionFlow(instructions: readonly Instruction[], eips: readonly number[], code16: boolean): RegionFlow {
   const indexOf = new Map(eips.map((at, n) => [at, n]));
   const entries = new Map([[eips[0]!, 0]]);
+  const continuations = new Map<number, number>();
+  const returnSites: number[] = [];
+  const blockStarts: number[] = [eips[0]!];
+  let indirect = false;
+  const enter = (target: number | undefined): boolean => {
+    const index = target === undefined ? undefined : indexOf.get(target);
+    if (index === undefined) return false;
+    if (!entries.has(target!)) entries.set(target!, index);
+    return true;
+  };
   instructions.forEach((instruction, n) => {
-    const operand = instruction.operands[0];
-    if (operand?.kind !== OperandKind.Rel) return;
-    const next = code16 ? (eips[n]! + instruction.length) & 0xffff : (eips[n]! + instruction.length) | 0;
-    const target = instruction.operandSize === 16 ? (next + operand.value) & 0xffff : (next + operand.value) | 0;
-    const index = indexOf.get(target);
-    if (index !== undefined && !entries.has(target)) entries.set(target, index);
+    const key = semanticKey(instruction.row);
+    const next = nextPointer(instruction, eips[n]!, code16);
+    enter(relativeTarget(instruction, eips[n]!, code16));
+    if (key === "CALL" && enter(next) && !returnSites.includes(next)) returnSites.push(next);
+    if (isIndirectJump(instruction)) indirect = true;
+    if (n + 1 < instructions.length && eips[n + 1] === next) return;
+    // The end of a block: unless it is an unconditional near transfer, control may go on at `next`.
+    if (n + 1 < instructions.length) blockStarts.push(eips[n + 1]!);
+    if (!UNCONDITIONAL_NEAR.has(key)) {
+      continuations.set(n, next);
+      enter(next);
+    }
   });
-  const next = fallThroughPointer(instructions, eips, code16);
-  const index = next === undefined ? undefined : indexOf.get(next);
-  if (next !== undefined && index !== undefined && !entries.has(next)) entries.set(next, index);
-  return entries;
+  const indirectTargets = indirect ? blockStarts.filter((eip) => enter(eip)) : [];
+  return { entries, continuations, returnSites, indirectTargets };
 }
 
 /** Build the module of one block; returns its binary (and its text when asked, for golden tests). */
@@ -138,7 +158,7 @@ export function emitBlockModule(
   eip: number,
   mode: BlockMode,
   options: { text?: boolean; validate?: boolean; eips?: readonly number[] } = {},
-): { bytes: Uint8Array; text?: string } {
+): { bytes: Uint8Array; text?: string; entries: number[] } {
   const m = new binaryen.Module();
   try {
     m.setFeatures(FEATURES);
@@ -146,25 +166,34 @@ export function emitBlockModule(
     for (const [name, params, result] of IMPORT_SIGNATURES) {
       m.addFunctionImport(name, "env", name, binaryen.createType(params), result);
     }
-    const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl, mode.flatData ?? false);
+    const builder = new WasmBuilder(m, mode.code16, mode.stack16, mode.protectedMode, mode.cpl, mode.flatData ?? false, 2);
     // Each instruction's EIP: given for a region that follows jumps, else laid out from `eip`.
     const eips = options.eips ?? instructionPointers(instructions, eip, mode.code16);
     if (eips.length !== instructions.length || eips[0] !== eip) throw new Error("region EIPs do not match its instructions");
-    const entries = entryPoints(instructions, eips, mode.code16);
-    builder.enableLoop(entries);
+    const flow = regionFlow(instructions, eips, mode.code16);
+    builder.enableLoop(flow.entries, flow.returnSites, flow.indirectTargets);
     instructions.forEach((instruction, n) => {
       builder.beginInstruction(instruction, eips[n]!, n);
       const semantic = semantics[n];
       if (semantic === undefined) builder.raise(6);
       else semantic(builder, instruction);
+      // A block end that falls through: to its next instruction inside the region, or out of it.
+      const next = flow.continuations.get(n);
+      if (next !== undefined) builder.jump({ constant: next });
     });
-    builder.finish(fallsThroughInside(instructions, eips, entries, mode.code16));
     const region = builder.regionBody();
     const body = m.block(null, [...builder.prologue(), region, m.return(m.i32.const(BlockExit.Continue))], binaryen.none);
-    m.addFunction("run", binaryen.none, binaryen.i32, builder.locals, body);
-    m.addFunctionExport("run", "run");
+    m.addFunction("region", binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32, builder.locals, body);
+    // One exported function per entry point (what the dispatcher's table holds): it enters the region
+    // there, with the retired count starting so that the entry's instruction counts as the first.
+    [...flow.entries.values()].sort((a, b) => a - b).forEach((index, ordinal) => {
+      m.addFunction(`entry${ordinal}`, binaryen.none, binaryen.i32, [], m.call("region", [m.i32.const(ordinal), m.i32.const(-index)], binaryen.i32));
+      m.addFunctionExport(`entry${ordinal}`, `entry${ordinal}`);
+    });
     if (options.validate && !m.validate()) throw new Error("translator emitted an invalid module");
-    return { bytes: m.emitBinary(), text: options.text ? m.emitText() : undefined };
+    // Entry EIPs in ordinal order (export `entry<n>` enters at entries[n]).
+    const entries = [...flow.entries].sort((a, b) => a[1] - b[1]).map(([at]) => at);
+    return { bytes: m.emitBinary(), text: options.text ? m.emitText() : undefined, entries };
   } finally {
     m.dispose();
   }
@@ -178,7 +207,8 @@ export function compileBlock(
   mode: BlockMode,
   eips?: readonly number[],
 ): CompiledBlock {
-  const { bytes } = emitBlockModule(instructions, semantics, eip, mode, { eips });
+  const { bytes, entries } = emitBlockModule(instructions, semantics, eip, mode, { eips });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { env: imports as WebAssembly.ModuleImports });
-  return { run: instance.exports.run as () => number, eip, mode, wasmBytes: bytes.length };
+  const entryFunctions = new Map(entries.map((at, ordinal) => [at, instance.exports[`entry${ordinal}`] as () => number]));
+  return { run: entryFunctions.get(eip)!, entries: entryFunctions, eip, mode, wasmBytes: bytes.length };
 }

@@ -12,6 +12,7 @@
 import binaryen from "binaryen";
 import type { Builder, Size } from "../semantics/builder.js";
 import type { Instruction } from "../isa/types.js";
+import { semanticKey } from "../isa/opcodes.js";
 import {
   CONDITION_FLAGS,
   EFLAGS_FIXED_ONE,
@@ -75,6 +76,10 @@ export class WasmBuilder implements Builder<Value> {
   private loop: {
     /** Entry points: EIP → [instruction index, ordinal in the dispatch table]. */
     entries: ReadonlyMap<number, readonly [number, number]>;
+    /** Entry points a RET is compared against (return sites of the region's CALLs). */
+    returnSites: readonly number[];
+    /** Entry points an indirect JMP or CALL is compared against. */
+    indirectTargets: readonly number[];
     retiredBase: number;
     iterations: number;
     /** The ordinal of the entry point to run next (wasm local). */
@@ -93,6 +98,8 @@ export class WasmBuilder implements Builder<Value> {
     private readonly cpl: number,
     /** DS, ES and SS are flat writable data segments (a fact of the mode word the region is keyed by). */
     private readonly flatData = false,
+    /** Parameters of the function emitted (locals come after them): 2 for a region (see enableLoop). */
+    private readonly parameterCount = 0,
   ) {}
 
   // ---- emission plumbing ----
@@ -101,7 +108,7 @@ export class WasmBuilder implements Builder<Value> {
   }
   private newLocal(): number {
     this.locals.push(binaryen.i32);
-    return this.locals.length - 1;
+    return this.parameterCount + this.locals.length - 1;
   }
   /** An expression reading `v`. */
   get(v: Value): Expression {
@@ -165,14 +172,19 @@ export class WasmBuilder implements Builder<Value> {
    * interrupts and the time slice wait boundedly. The flag record is in memory at every entry point
    * (stored before an internal branch and before falling through into one).
    */
-  enableLoop(entries: ReadonlyMap<number, number>): void {
+  enableLoop(entries: ReadonlyMap<number, number>, returnSites: readonly number[] = [], indirectTargets: readonly number[] = []): void {
     const ordered = [...entries].sort((a, b) => a[1] - b[1]);
     if (ordered[0]?.[1] !== 0) throw new Error("the region's first instruction must be an entry point");
+    if (this.parameterCount !== 2) throw new Error("a region function takes (entry ordinal, retired base)");
+    const known = (list: readonly number[]) => list.filter((eip) => entries.has(eip));
     this.loop = {
       entries: new Map(ordered.map(([eip, index], ordinal) => [eip, [index, ordinal] as const])),
-      retiredBase: this.newLocal(),
+      returnSites: known(returnSites),
+      indirectTargets: known(indirectTargets),
+      // The caller picks the entry point and starts the count so that State.retired is right there.
+      next: 0,
+      retiredBase: 1,
       iterations: this.newLocal(),
-      next: this.newLocal(),
     };
   }
   /** Entry instruction indices, for beginInstruction. */
@@ -209,12 +221,14 @@ export class WasmBuilder implements Builder<Value> {
       }
     }
     this.currentEip = eip;
+    this.currentKey = semanticKey(i.row);
     this.currentIndex = index;
     this.currentLength = i.length;
     this.eaInstruction = null;
     this.eaValue = null;
   }
   private currentIndex = 0;
+  private currentKey = "";
   /**
    * The instruction bookkeeping the runtime can observe, stored only on paths that reach it (an
    * import call, an exit): State.instructionEip (a fault restores EIP from it), State.eip (the next
@@ -236,20 +250,6 @@ export class WasmBuilder implements Builder<Value> {
   /** Emit the bookkeeping stores now (before an import call on the straight path). */
   private syncNow(): void {
     for (const store of this.sync()) this.emit(store);
-  }
-  /**
-   * The end of the region's straight path: flags and bookkeeping into memory. When the last
-   * instruction falls through to an entry point of the region (`fallsThroughInside`: a conditional
-   * branch whose next instruction the region already holds), that is an internal branch instead.
-   */
-  finish(fallsThroughInside = false): void {
-    const next = this.nextInstructionPointerNumber();
-    if (fallsThroughInside && this.loop?.entries.has(next)) {
-      this.jump({ constant: next });
-      return;
-    }
-    this.flushFlags();
-    this.syncNow();
   }
   private nextInstructionPointerNumber(): number {
     const next = this.currentEip + this.currentLength;
@@ -277,8 +277,17 @@ export class WasmBuilder implements Builder<Value> {
   }
   /** Return from the block function; on this path only, store the pending flag record first. */
   exit(code: BlockExit, target?: Value): Expression {
-    const eip = target === undefined ? [] : [this.storeField(State.eip, this.get(target))];
-    return this.m.block(null, [...this.flagStores(), ...this.sync(), ...eip, this.m.return(this.m.i32.const(code))], binaryen.none);
+    const m = this.m;
+    // Nothing can fault after this point: State.instructionEip is not needed, only where to go on.
+    const count = m.i32.const(this.currentIndex + 1);
+    const retired = this.loop ? m.i32.add(m.local.get(this.loop.retiredBase, binaryen.i32), count) : count;
+    return m.block(null, [
+      ...this.flagStores(),
+      ...this.spills(),
+      this.storeField(State.eip, target === undefined ? m.i32.const(this.nextInstructionPointerNumber()) : this.get(target)),
+      this.storeField(State.retired, retired),
+      m.return(m.i32.const(code)),
+    ], binaryen.none);
   }
   /** Forget static flag knowledge (after control flow that may or may not have changed them). */
   private forgetFlags(): void {
@@ -339,7 +348,7 @@ export class WasmBuilder implements Builder<Value> {
   }
   private newLocal64(): number {
     this.locals.push(binaryen.i64);
-    return this.locals.length - 1;
+    return this.parameterCount + this.locals.length - 1;
   }
   divWide(hi: Value, lo: Value, divisor: Value, size: Size, signed: boolean): [Value, Value] {
     this.flushFlags();
@@ -549,32 +558,79 @@ export class WasmBuilder implements Builder<Value> {
   // ---- control ----
   jump(target: Value): void {
     const loop = this.loop;
-    const entry = loop !== null && "constant" in target ? loop.entries.get(target.constant) : undefined;
-    if (loop !== null && entry !== undefined) {
-      const [index, ordinal] = entry;
-      const m = this.m;
-      const local = (n: number) => m.local.get(n, binaryen.i32);
-      this.emit(m.block(null, [
-        ...this.flagStores(),
-        // State.retired is computed as retiredBase + (index of the instruction + 1): after this branch
-        // the instructions up to it are retired and counting resumes at the entry's index.
-        m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1 - index))),
-        m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
-        m.if(
-          m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
-          m.block(null, [
-            ...this.spills(),
-            this.storeField(State.eip, m.i32.const((target as { constant: number }).constant)),
-            this.storeField(State.retired, m.i32.add(local(loop.retiredBase), m.i32.const(index))),
-            m.return(m.i32.const(BlockExit.Continue)),
-          ], binaryen.none),
-        ),
-        m.local.set(loop.next, m.i32.const(ordinal)),
-        m.br(WasmBuilder.LOOP_LABEL),
-      ], binaryen.none));
+    if (loop === null) {
+      this.emit(this.exit(BlockExit.Continue, target));
       return;
     }
-    this.emit(this.exit(BlockExit.Continue, target));
+    if ("constant" in target) {
+      const entry = loop.entries.get(target.constant);
+      if (entry === undefined) this.emit(this.exit(BlockExit.Continue, target));
+      else if (entry[0] > this.currentIndex) this.emit(this.forwardBranch(entry[0], entry[1]));
+      else this.emit(this.internalBranch(target, this.m.i32.const(entry[1]), this.m.i32.const(this.currentIndex + 1 - entry[0])));
+      return;
+    }
+    // A computed target (RET, JMP/CALL through a register or memory): compared with the entry points
+    // it is likely to reach; one of them stays inside the function, anything else leaves it.
+    const candidates = this.currentKey === "RET" ? loop.returnSites : this.currentKey === "JMP" || this.currentKey === "CALL" ? loop.indirectTargets : [];
+    if (candidates.length === 0) {
+      this.emit(this.exit(BlockExit.Continue, target));
+      return;
+    }
+    const m = this.m;
+    const ordinal = this.newLocal();
+    const delta = this.newLocal();
+    const found = `found${this.labels++}`;
+    const tests = candidates.map((eip) => {
+      const [index, entryOrdinal] = loop.entries.get(eip)!;
+      return m.if(m.i32.eq(this.get(target), m.i32.const(eip)), m.block(null, [
+        m.local.set(ordinal, m.i32.const(entryOrdinal)),
+        m.local.set(delta, m.i32.const(this.currentIndex + 1 - index)),
+        m.br(found),
+      ], binaryen.none));
+    });
+    this.emit(m.block(found, [...tests, this.exit(BlockExit.Continue, target)], binaryen.none));
+    this.emit(this.internalBranch(target, m.local.get(ordinal, binaryen.i32), m.local.get(delta, binaryen.i32)));
+  }
+  private labels = 0;
+  /**
+   * A branch to an entry point laid out after this instruction: straight to its code (the end of
+   * block $entry<ordinal>, which encloses everything before it), without the br_table. It cannot
+   * loop, so it does not count against LOOP_ITERATIONS.
+   */
+  private forwardBranch(index: number, ordinal: number): Expression {
+    const loop = this.loop!;
+    const m = this.m;
+    return m.block(null, [
+      ...this.flagStores(),
+      m.local.set(loop.retiredBase, m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1 - index))),
+      m.br(`entry${ordinal}`),
+    ], binaryen.none);
+  }
+  /**
+   * Branch to an entry point of the region (`ordinal` in its br_table). `delta` rebases the retired
+   * count: State.retired is retiredBase + (index of the instruction + 1), so after the branch the
+   * instructions up to this one are retired and counting resumes at the entry's index.
+   */
+  private internalBranch(target: Value, ordinal: Expression, delta: Expression): Expression {
+    const loop = this.loop!;
+    const m = this.m;
+    const local = (n: number) => m.local.get(n, binaryen.i32);
+    return m.block(null, [
+      ...this.flagStores(),
+      m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
+      m.if(
+        m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
+        m.block(null, [
+          ...this.spills(),
+          this.storeField(State.eip, this.get(target)),
+          this.storeField(State.retired, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1))),
+          m.return(m.i32.const(BlockExit.Continue)),
+        ], binaryen.none),
+      ),
+      m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), delta)),
+      m.local.set(loop.next, ordinal),
+      m.br(WasmBuilder.LOOP_LABEL),
+    ], binaryen.none);
   }
   branch(cond: Value, target: Value): void {
     if ("constant" in cond) {

@@ -8,6 +8,7 @@
  (type $5 (func (param i32 i32)))
  (type $6 (func (param i32 i32 i32 i32 i32)))
  (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $8 (func (param i32 i32) (result i32)))
  (import "env" "memory" (memory $0 0 65536))
  (import "env" "read8" (func $read8 (param i32 i32 i32) (result i32)))
  (import "env" "read16" (func $read16 (param i32 i32 i32) (result i32)))
@@ -23,10 +24,8 @@
  (import "env" "raise" (func $raise (param i32 i32)))
  (import "env" "divide" (func $divide (param i32 i32 i32 i32 i32)))
  (import "env" "helper" (func $helper (param i32 i32 i32 i32 i32) (result i32)))
- (export "run" (func $run))
- (func $run (result i32)
-  (local $0 i32)
-  (local $1 i32)
+ (export "entry0" (func $entry0))
+ (func $region (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
@@ -99,7 +98,7 @@
      (i32.store offset=320
       (i32.const 0)
       (i32.add
-       (local.get $0)
+       (local.get $1)
        (i32.const 1)
       )
      )
@@ -156,10 +155,6 @@
         (local.get $3)
        )
       )
-      (i32.store offset=300
-       (i32.const 0)
-       (i32.const 4100)
-      )
       (i32.store offset=32
        (i32.const 0)
        (i32.const 4102)
@@ -167,13 +162,9 @@
       (i32.store offset=320
        (i32.const 0)
        (i32.add
-        (local.get $0)
+        (local.get $1)
         (i32.const 3)
        )
-      )
-      (i32.store offset=32
-       (i32.const 0)
-       (i32.const 4102)
       )
       (return
        (i32.const 0)
@@ -181,45 +172,46 @@
      )
     )
    )
-   (i32.store offset=44
-    (i32.const 0)
-    (i32.const 8193)
-   )
-   (i32.store offset=48
-    (i32.const 0)
-    (local.get $16)
-   )
-   (i32.store offset=52
-    (i32.const 0)
-    (local.get $14)
-   )
-   (i32.store offset=56
-    (i32.const 0)
-    (local.get $15)
-   )
-   (i32.store offset=40
-    (i32.const 0)
-    (i32.const 2261)
-   )
    (block
-    (i32.store
+    (i32.store offset=44
      (i32.const 0)
-     (local.get $3)
+     (i32.const 8193)
     )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4100)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4102)
-   )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 3)
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $16)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $14)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (local.get $15)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (i32.const 2261)
+    )
+    (block
+     (i32.store
+      (i32.const 0)
+      (local.get $3)
+     )
+    )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4102)
+    )
+    (i32.store offset=320
+     (i32.const 0)
+     (i32.add
+      (local.get $1)
+      (i32.const 3)
+     )
+    )
+    (return
+     (i32.const 0)
     )
    )
    (return
@@ -227,6 +219,12 @@
    )
   )
   (return
+   (i32.const 0)
+  )
+ )
+ (func $entry0 (result i32)
+  (call $region
+   (i32.const 0)
    (i32.const 0)
   )
  )

@@ -1,13 +1,14 @@
 ;; b9 05 00 00 00 49 75 fd
 (module
  (type $0 (func (param i32 i32 i32) (result i32)))
- (type $1 (func (param i32) (result i32)))
- (type $2 (func (result i32)))
+ (type $1 (func (result i32)))
+ (type $2 (func (param i32) (result i32)))
  (type $3 (func (param i32 i32 i32)))
  (type $4 (func (param i32)))
  (type $5 (func (param i32 i32)))
  (type $6 (func (param i32 i32 i32 i32 i32)))
  (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $8 (func (param i32 i32) (result i32)))
  (import "env" "memory" (memory $0 0 65536))
  (import "env" "read8" (func $read8 (param i32 i32 i32) (result i32)))
  (import "env" "read16" (func $read16 (param i32 i32 i32) (result i32)))
@@ -23,10 +24,9 @@
  (import "env" "raise" (func $raise (param i32 i32)))
  (import "env" "divide" (func $divide (param i32 i32 i32 i32 i32)))
  (import "env" "helper" (func $helper (param i32 i32 i32 i32 i32) (result i32)))
- (export "run" (func $run))
- (func $run (result i32)
-  (local $0 i32)
-  (local $1 i32)
+ (export "entry0" (func $entry0))
+ (export "entry1" (func $entry1))
+ (func $region (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
@@ -49,7 +49,7 @@
    (block $entry1
     (block $entry0
      (br_table $entry0 $entry1 $entry0
-      (local.get $2)
+      (local.get $0)
      )
     )
     (local.set $4
@@ -93,7 +93,7 @@
      (i32.store offset=320
       (i32.const 0)
       (i32.add
-       (local.get $0)
+       (local.get $1)
        (i32.const 2)
       )
      )
@@ -137,21 +137,15 @@
        (i32.const 0)
        (i32.const 2260)
       )
-      (local.set $0
+      (local.set $2
        (i32.add
-        (local.get $0)
-        (i32.const 2)
-       )
-      )
-      (local.set $1
-       (i32.add
-        (local.get $1)
+        (local.get $2)
         (i32.const 1)
        )
       )
       (if
        (i32.ge_u
-        (local.get $1)
+        (local.get $2)
         (i32.const 4096)
        )
        (then
@@ -168,8 +162,8 @@
         (i32.store offset=320
          (i32.const 0)
          (i32.add
-          (local.get $0)
-          (i32.const 1)
+          (local.get $1)
+          (i32.const 3)
          )
         )
         (return
@@ -177,52 +171,59 @@
         )
        )
       )
-      (local.set $2
+      (local.set $1
+       (i32.add
+        (local.get $1)
+        (i32.const 2)
+       )
+      )
+      (local.set $0
        (i32.const 1)
       )
       (br $region)
      )
     )
    )
-   (i32.store offset=44
-    (i32.const 0)
-    (i32.const 8193)
-   )
-   (i32.store offset=48
-    (i32.const 0)
-    (local.get $12)
-   )
-   (i32.store offset=52
-    (i32.const 0)
-    (local.get $11)
-   )
-   (i32.store offset=56
-    (i32.const 0)
-    (i32.const 1)
-   )
-   (i32.store offset=40
-    (i32.const 0)
-    (i32.const 2260)
-   )
    (block
-    (i32.store offset=4
+    (i32.store offset=44
      (i32.const 0)
-     (local.get $4)
+     (i32.const 8193)
     )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4102)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4104)
-   )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 3)
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $12)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $11)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (i32.const 2260)
+    )
+    (block
+     (i32.store offset=4
+      (i32.const 0)
+      (local.get $4)
+     )
+    )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4104)
+    )
+    (i32.store offset=320
+     (i32.const 0)
+     (i32.add
+      (local.get $1)
+      (i32.const 3)
+     )
+    )
+    (return
+     (i32.const 0)
     )
    )
    (return
@@ -231,6 +232,18 @@
   )
   (return
    (i32.const 0)
+  )
+ )
+ (func $entry0 (result i32)
+  (call $region
+   (i32.const 0)
+   (i32.const 0)
+  )
+ )
+ (func $entry1 (result i32)
+  (call $region
+   (i32.const 1)
+   (i32.const -1)
   )
  )
 )

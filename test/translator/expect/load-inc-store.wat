@@ -8,6 +8,7 @@
  (type $5 (func (param i32 i32)))
  (type $6 (func (param i32 i32 i32 i32 i32)))
  (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $8 (func (param i32 i32) (result i32)))
  (import "env" "memory" (memory $0 0 65536))
  (import "env" "read8" (func $read8 (param i32 i32 i32) (result i32)))
  (import "env" "read16" (func $read16 (param i32 i32 i32) (result i32)))
@@ -23,10 +24,8 @@
  (import "env" "raise" (func $raise (param i32 i32)))
  (import "env" "divide" (func $divide (param i32 i32 i32 i32 i32)))
  (import "env" "helper" (func $helper (param i32 i32 i32 i32 i32) (result i32)))
- (export "run" (func $run))
- (func $run (result i32)
-  (local $0 i32)
-  (local $1 i32)
+ (export "entry0" (func $entry0))
+ (func $region (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
@@ -163,7 +162,7 @@
        (i32.store offset=320
         (i32.const 0)
         (i32.add
-         (local.get $0)
+         (local.get $1)
          (i32.const 1)
         )
        )
@@ -216,7 +215,7 @@
      (i32.store offset=320
       (i32.const 0)
       (i32.add
-       (local.get $0)
+       (local.get $1)
        (i32.const 2)
       )
      )
@@ -349,7 +348,7 @@
        (i32.store offset=320
         (i32.const 0)
         (i32.add
-         (local.get $0)
+         (local.get $1)
          (i32.const 3)
         )
        )
@@ -386,10 +385,6 @@
          (local.get $3)
         )
        )
-       (i32.store offset=300
-        (i32.const 0)
-        (i32.const 4100)
-       )
        (i32.store offset=32
         (i32.const 0)
         (i32.const 4103)
@@ -397,7 +392,7 @@
        (i32.store offset=320
         (i32.const 0)
         (i32.add
-         (local.get $0)
+         (local.get $1)
          (i32.const 3)
         )
        )
@@ -408,45 +403,46 @@
      )
     )
    )
-   (i32.store offset=44
-    (i32.const 0)
-    (i32.const 8192)
-   )
-   (i32.store offset=48
-    (i32.const 0)
-    (local.get $18)
-   )
-   (i32.store offset=52
-    (i32.const 0)
-    (local.get $17)
-   )
-   (i32.store offset=56
-    (i32.const 0)
-    (i32.const 1)
-   )
-   (i32.store offset=40
-    (i32.const 0)
-    (i32.const 2260)
-   )
    (block
-    (i32.store
+    (i32.store offset=44
      (i32.const 0)
-     (local.get $3)
+     (i32.const 8192)
     )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4100)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4103)
-   )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 3)
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $18)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $17)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (i32.const 1)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (i32.const 2260)
+    )
+    (block
+     (i32.store
+      (i32.const 0)
+      (local.get $3)
+     )
+    )
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4103)
+    )
+    (i32.store offset=320
+     (i32.const 0)
+     (i32.add
+      (local.get $1)
+      (i32.const 3)
+     )
+    )
+    (return
+     (i32.const 0)
     )
    )
    (return
@@ -454,6 +450,12 @@
    )
   )
   (return
+   (i32.const 0)
+  )
+ )
+ (func $entry0 (result i32)
+  (call $region
+   (i32.const 0)
    (i32.const 0)
   )
  )

@@ -8,6 +8,7 @@
  (type $5 (func (param i32 i32)))
  (type $6 (func (param i32 i32 i32 i32 i32)))
  (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $8 (func (param i32 i32) (result i32)))
  (import "env" "memory" (memory $0 0 65536))
  (import "env" "read8" (func $read8 (param i32 i32 i32) (result i32)))
  (import "env" "read16" (func $read16 (param i32 i32 i32) (result i32)))
@@ -23,10 +24,8 @@
  (import "env" "raise" (func $raise (param i32 i32)))
  (import "env" "divide" (func $divide (param i32 i32 i32 i32 i32)))
  (import "env" "helper" (func $helper (param i32 i32 i32 i32 i32) (result i32)))
- (export "run" (func $run))
- (func $run (result i32)
-  (local $0 i32)
-  (local $1 i32)
+ (export "entry0" (func $entry0))
+ (func $region (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
   (local $4 i32)
@@ -110,7 +109,7 @@
        (i32.store offset=320
         (i32.const 0)
         (i32.add
-         (local.get $0)
+         (local.get $1)
          (i32.const 1)
         )
        )
@@ -142,24 +141,25 @@
     )
    )
    (block
-    (i32.store
-     (i32.const 0)
-     (local.get $3)
+    (block
+     (i32.store
+      (i32.const 0)
+      (local.get $3)
+     )
     )
-   )
-   (i32.store offset=300
-    (i32.const 0)
-    (i32.const 4096)
-   )
-   (i32.store offset=32
-    (i32.const 0)
-    (i32.const 4098)
-   )
-   (i32.store offset=320
-    (i32.const 0)
-    (i32.add
-     (local.get $0)
-     (i32.const 1)
+    (i32.store offset=32
+     (i32.const 0)
+     (i32.const 4098)
+    )
+    (i32.store offset=320
+     (i32.const 0)
+     (i32.add
+      (local.get $1)
+      (i32.const 1)
+     )
+    )
+    (return
+     (i32.const 0)
     )
    )
    (return
@@ -167,6 +167,12 @@
    )
   )
   (return
+   (i32.const 0)
+  )
+ )
+ (func $entry0 (result i32)
+  (call $region
+   (i32.const 0)
    (i32.const 0)
   )
  )

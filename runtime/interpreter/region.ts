@@ -1,0 +1,139 @@
+/**
+ * Region formation for the translator: which decoded blocks of one page are compiled together into
+ * one function. Starting at a hot block, the region takes in every block of the same page that
+ * control can reach from it and that has already run (it is in the decoded-block cache): both ways
+ * of a conditional branch, the targets of direct JMPs and CALLs, the return site after a CALL (a RET
+ * comes back there), and, when the region holds an indirect JMP or CALL (a switch through a jump
+ * table, a function pointer), the other blocks of the page that have run. Branches between its
+ * instructions stay inside the compiled function (translator/backend/compile-block.ts), so a loop
+ * nest, a recursive function or a bytecode dispatch loop runs without returning to the dispatcher.
+ *
+ * Only blocks already decoded are taken: a path that never ran leaves the region, and is compiled
+ * on its own once it is hot. Blocks are laid out depth first with the fall-through successor next
+ * where possible (the translator then needs no branch there).
+ */
+import type { Instruction } from "../../translator/isa/types.js";
+import { semanticKey } from "../../translator/isa/opcodes.js";
+import { CONDITIONAL_BRANCHES, isIndirectJump, nextPointer, relativeTarget } from "../../translator/isa/control-flow.js";
+import type { Semantic } from "../../translator/semantics/builder.js";
+import type { DecodedBlock, DecodedBlockCache } from "./decoded-block-cache.js";
+
+export interface Region {
+  readonly instructions: Instruction[];
+  readonly semantics: (Semantic | undefined)[];
+  /** The EIP of each instruction (blocks are not contiguous in the region). */
+  readonly eips: number[];
+  /** Physical range covering every byte of its instructions (within one page). */
+  readonly physicalStart: number;
+  readonly physicalEnd: number;
+  /** The physical byte ranges of its blocks, as [start, end) pairs: writes elsewhere leave it alone. */
+  readonly ranges: number[];
+}
+
+/** Longest region compiled as one function. */
+export const MAX_REGION_INSTRUCTIONS = 512;
+
+/**
+ * Where control goes after the last instruction of a block, as EIPs inside or outside the page:
+ * `fallThrough` when it may continue at the next instruction, `others` for branch and call targets,
+ * `returnSite` after a CALL.
+ */
+function successors(last: Instruction, eip: number, code16: boolean): { fallThrough?: number; others: number[]; returnSite?: number } {
+  const key = semanticKey(last.row);
+  const next = nextPointer(last, eip, code16);
+  const target = relativeTarget(last, eip, code16);
+  if (CONDITIONAL_BRANCHES.has(key)) return { fallThrough: next, others: target === undefined ? [] : [target] };
+  if (key === "JMP") return { others: target === undefined ? [] : [target] };
+  if (key === "CALL") return { others: target === undefined ? [] : [target], returnSite: next };
+  // A block cut by its length limit goes on; instructions that end blocks otherwise (far transfers,
+  // mode changes, VMM callouts) end the region's path there.
+  if (!last.row.endsBlock && !last.row.callout) return { fallThrough: next, others: [] };
+  return { others: [] };
+}
+
+export function formRegion(
+  blocks: DecodedBlockCache,
+  first: DecodedBlock,
+  eip: number,
+  code16: boolean,
+  csBase: number,
+  maxInstructions = MAX_REGION_INSTRUCTIONS,
+): Region {
+  const page = (csBase + eip) >>> 12;
+  const pagePhysical = first.physical & ~0xfff;
+  const instructions: Instruction[] = [];
+  const semantics: (Semantic | undefined)[] = [];
+  const eips: number[] = [];
+  const ranges: number[] = [];
+  const placed = new Set<number>();
+  let physicalStart = first.physical;
+  let physicalEnd = first.physicalEnd;
+  let indirect = false;
+
+  /** The cached block at `target` if it is in this page and not in the region yet. */
+  const blockAt = (target: number): DecodedBlock | undefined => {
+    if (((csBase + target) >>> 12) !== page || placed.has(target)) return undefined;
+    const block = blocks.get(pagePhysical | ((csBase + target) & 0xfff), code16);
+    return block !== undefined && block.valid && block.instructions.length > 0 && block.compiled !== null ? block : undefined;
+  };
+
+  /** Lay out `block` at `at` and then, depth first, what follows it. */
+  const place = (block: DecodedBlock, at: number, pending: number[]): void => {
+    let current: DecodedBlock | undefined = block;
+    let pointer = at;
+    while (current !== undefined && instructions.length < maxInstructions) {
+      let last: Instruction | undefined;
+      let lastEip = pointer;
+      const start = current.physical;
+      let end = start;
+      for (let n = 0; n < current.instructions.length; n++) {
+        // An instruction the region holds already (the block runs into another one): branch there.
+        if (placed.has(pointer) || instructions.length >= maxInstructions) break;
+        const instruction = current.instructions[n]!;
+        placed.add(pointer);
+        instructions.push(instruction);
+        semantics.push(current.semantics[n]);
+        eips.push(pointer);
+        last = instruction;
+        lastEip = pointer;
+        end += instruction.length;
+        pointer = nextPointer(instruction, pointer, code16);
+      }
+      if (last === undefined) return;
+      ranges.push(start, end);
+      physicalStart = Math.min(physicalStart, start);
+      physicalEnd = Math.max(physicalEnd, end);
+      // The block was cut short (it runs into placed code, or the region is full): nothing follows here.
+      if (last !== current.instructions[current.instructions.length - 1]) return;
+      if (isIndirectJump(last)) indirect = true;
+      const next = successors(last, lastEip, code16);
+      for (let k = next.others.length - 1; k >= 0; k--) pending.push(next.others[k]!);
+      if (next.returnSite !== undefined) pending.push(next.returnSite);
+      current = next.fallThrough === undefined ? undefined : blockAt(next.fallThrough);
+      pointer = next.fallThrough ?? pointer;
+    }
+  };
+
+  const pending: number[] = [];
+  place(first, eip, pending);
+  const drain = () => {
+    while (pending.length > 0 && instructions.length < maxInstructions) {
+      const target = pending.pop()!;
+      const block = blockAt(target);
+      if (block !== undefined) place(block, target, pending);
+    }
+  };
+  drain();
+  if (indirect) {
+    // Indirect transfers may go to any block of the page that has run: take those in too.
+    for (const block of blocks.inPage(pagePhysical >>> 12)) {
+      if (instructions.length >= maxInstructions) break;
+      const target = code16 ? (eip + block.physical - first.physical) & 0xffff : (eip + block.physical - first.physical) | 0;
+      if (code16 && eip + block.physical - first.physical !== target) continue; // not reachable at this CS base
+      if (block.executions === 0 || blocks.get(block.physical, code16) !== block) continue;
+      pending.push(target);
+      drain();
+    }
+  }
+  return { instructions, semantics, eips, physicalStart, physicalEnd, ranges };
+}
