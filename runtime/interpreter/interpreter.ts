@@ -15,6 +15,7 @@ import { ExitReason, PAGE_SIZE, RAM_BASE, Seg, SegmentField, SEGMENT_SIZE, State
 import { ImmediateBuilder } from "./immediate-builder.js";
 import { DecodedBlockCache, type CompiledCode, type DecodedBlock } from "./decoded-block-cache.js";
 import { formRegion, type Region } from "./region.js";
+import { PatchedCode } from "./patched-code.js";
 
 export type { Region };
 
@@ -108,6 +109,7 @@ export class Interpreter {
   private readonly fetchBuffer = new Uint8Array(MAX_INSTRUCTION_LENGTH * 2);
   /** Regions compiled, by physical page: a block that is an entry point of one enters it there. */
   private readonly regionsByPage = new Map<number, CompiledRegion[]>();
+  private readonly patchedCode = new PatchedCode();
 
   constructor(
     private readonly cpu: Cpu,
@@ -119,6 +121,7 @@ export class Interpreter {
     this.blocks = new DecodedBlockCache(markCodePage, unmarkCodePage, (block) => this.forgetTranslation(block));
     cpu.codeWriteListeners.push((physical, length) => {
       const dropped = this.blocks.invalidate(physical, length);
+      if (dropped > 0) this.patchedCode.record(physical, length);
       this.statistics.blocksInvalidated += dropped;
       if (dropped > 0) cpu.setField(State.codeChanged, 1);
     });
@@ -198,7 +201,7 @@ export class Interpreter {
     const csBase = this.cpu.i32[CS_BASE]!;
     if (this.shareRegion(block, eip, mode, csBase)) return;
     try {
-      const region = formRegion(this.blocks, block, eip, code16, csBase);
+      const region = formRegion(this.blocks, block, eip, code16, csBase, (other) => this.patchedCode.isVolatile(other.physical, other.physicalEnd));
       const code = this.translator!.compile(region, eip, mode);
       block.compiled = code;
       this.blocks.cover(block, region.physicalStart, region.physicalEnd, region.ranges);

@@ -57,6 +57,8 @@ export function formRegion(
   eip: number,
   code16: boolean,
   csBase: number,
+  /** Blocks to leave out (code the guest keeps patching): control leaves the region there. */
+  excluded: (block: DecodedBlock) => boolean = () => false,
   maxInstructions = MAX_REGION_INSTRUCTIONS,
 ): Region {
   const page = (csBase + eip) >>> 12;
@@ -74,7 +76,8 @@ export function formRegion(
   const blockAt = (target: number): DecodedBlock | undefined => {
     if (((csBase + target) >>> 12) !== page || placed.has(target)) return undefined;
     const block = blocks.get(pagePhysical | ((csBase + target) & 0xfff), code16);
-    return block !== undefined && block.valid && block.instructions.length > 0 && block.compiled !== null ? block : undefined;
+    if (block === undefined || !block.valid || block.instructions.length === 0 || block.compiled === null || excluded(block)) return undefined;
+    return block;
   };
 
   /** Lay out `block` at `at` and then, depth first, what follows it. */
