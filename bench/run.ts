@@ -15,9 +15,9 @@
  * --translator-only the first (no speed-up is reported then).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { Machine } from "../src/machine.js";
-import { loadMultiboot } from "../src/loaders/multiboot.js";
-import { enableTranslator } from "../src/translator-tier.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { GuestRun } from "./guest-run.js";
 import { type NativeKind, NativeRunner } from "./native.js";
 import { WORKLOADS } from "./workloads.js";
 import { scriptOptions } from "../src/cli/script-options.js";
@@ -61,44 +61,18 @@ interface Measurement {
   speedup: number | null;
 }
 
-interface GuestRun {
-  seconds: number;
-  checksum: string | null;
-  instructions: number;
-  compileSeconds: number;
-  compiledShare: number;
-  blocksCompiled: number;
-  instructionsCompiled: number;
+/**
+ * One guest run in a process of its own (bench/guest-run.ts): each measurement starts from the same
+ * state, as a user's run does, and one workload's JIT history cannot slow the next one down (smc run
+ * after the other eight in one process took 3-5x longer).
+ */
+function runGuest(workload: string, tier: "interpreter" | "translator"): GuestRun {
+  const child = spawnSync(process.execPath, [RUNNER, GUEST_RUN, workload, tier], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 26 });
+  if (child.status !== 0) throw new Error(`${workload} (${tier}): guest process failed: ${child.stderr.trim() || child.signal}`);
+  return JSON.parse(child.stdout.trim().split("\n").pop()!) as GuestRun;
 }
-
-async function runGuest(workload: string, tier: "interpreter" | "translator"): Promise<GuestRun> {
-  let text = "";
-  let started = 0n;
-  let ended = 0n;
-  const machine = new Machine({
-    ramSize: 128 << 20,
-    onSerialOutput: (byte) => {
-      text += String.fromCharCode(byte);
-      if (byte !== 10) return;
-      if (started === 0n && text.includes("BENCH START")) started = process.hrtime.bigint();
-      if (ended === 0n && text.includes("BENCH END")) ended = process.hrtime.bigint();
-    },
-  });
-  if (tier === "translator") await enableTranslator(machine);
-  loadMultiboot(machine.cpu, readFileSync(`bench/guests/bin/${workload}.elf`), { cmdline: "scale=1" });
-  const result = machine.run({ maxInstructions: 20e9 });
-  if (result.reason !== "debug-exit") throw new Error(`${workload}: guest stopped with ${result.reason}`);
-  const stats = machine.interpreter.statistics;
-  return {
-    seconds: Number(ended - started) / 1e9,
-    checksum: /BENCH END (\w+)/.exec(text)?.[1] ?? null,
-    instructions: result.instructions,
-    compileSeconds: stats.compileSeconds,
-    compiledShare: stats.compiledInstructions / Math.max(1, result.instructions),
-    blocksCompiled: stats.blocksCompiled,
-    instructionsCompiled: stats.instructionsCompiled,
-  };
-}
+const RUNNER = fileURLToPath(new URL("../src/cli/run-typescript.mjs", import.meta.url));
+const GUEST_RUN = fileURLToPath(new URL("./guest-run.ts", import.meta.url));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -134,7 +108,7 @@ async function main(): Promise<void> {
       process.stderr.write(` ${tier}...`);
       const runs: GuestRun[] = [];
       for (let n = 0; n < repeats; n++) {
-        runs.push(await runGuest(workload, tier));
+        runs.push(runGuest(workload, tier));
         process.stderr.write(` ${runs[n]!.seconds.toFixed(2)}`);
       }
       process.stderr.write(" s");

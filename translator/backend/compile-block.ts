@@ -115,10 +115,11 @@ interface RegionFlow {
 }
 
 /**
- * The region's entry points: its first instruction, every instruction that a relative branch of the
- * region targets, every instruction a block end falls through to out of layout order, the return
- * sites of its CALLs, and when it has an indirect JMP or CALL, every block start (all those
- * transfers stay inside the compiled function).
+ * The region's entry points: its first instruction, the first instruction of each of its decoded
+ * blocks, and every instruction that a branch of the region targets (relative branches, block ends
+ * falling through out of layout order, the return sites of its CALLs). Transfers to them stay
+ * inside the compiled function; RET is compared with the return sites, an indirect JMP or CALL
+ * with the block starts.
  */
 function regionFlow(instructions: readonly Instruction[], eips: readonly number[], code16: boolean): RegionFlow {
   const indexOf = new Map(eips.map((at, n) => [at, n]));
@@ -139,7 +140,12 @@ function regionFlow(instructions: readonly Instruction[], eips: readonly number[
     enter(relativeTarget(instruction, eips[n]!, code16));
     if (key === "CALL" && enter(next) && !returnSites.includes(next)) returnSites.push(next);
     if (isIndirectJump(instruction)) indirect = true;
-    if (n + 1 < instructions.length && eips[n + 1] === next) return;
+    if (n + 1 < instructions.length && eips[n + 1] === next) {
+      // Every decoded block of the region is an entry point: a block the region holds that turns hot
+      // in the interpreter (reached from outside) enters this function instead of compiling again.
+      if (instruction.row.endsBlock || instruction.row.callout) enter(next);
+      return;
+    }
     // The end of a block: unless it is an unconditional near transfer, control may go on at `next`.
     if (n + 1 < instructions.length) blockStarts.push(eips[n + 1]!);
     if (!UNCONDITIONAL_NEAR.has(key)) {

@@ -69,6 +69,14 @@ export class WasmBuilder implements Builder<Value> {
   private record: FlagRecord | null = null;
   /** Static knowledge of State.lazyPending: known after a setFlags in this block. */
   private pendingKnown: number | null = null;
+  /**
+   * In a region, the lazy-flag record (op, result, src1, src2, pending) is carried in these locals
+   * at every entry point, so a loop back-edge costs five local.sets instead of five stores. When
+   * `record` is null the record is in them (`flagsInLocals`), in memory (`flagsInMemory`), or both.
+   */
+  private flagLocals: { op: number; result: number; src1: number; src2: number; pending: number } | null = null;
+  private flagsInLocals = false;
+  private flagsInMemory = true;
   private currentEip = 0;
   /** Set by a conditional arm that changed the flags: after the conditional they are unknown. */
   private armsChangedFlags = false;
@@ -186,6 +194,7 @@ export class WasmBuilder implements Builder<Value> {
       retiredBase: 1,
       iterations: this.newLocal(),
     };
+    this.flagLocals = { op: this.newLocal(), result: this.newLocal(), src1: this.newLocal(), src2: this.newLocal(), pending: this.newLocal() };
   }
   /** Entry instruction indices, for beginInstruction. */
   private entryIndices: Set<number> | null = null;
@@ -215,8 +224,12 @@ export class WasmBuilder implements Builder<Value> {
     if (loop !== null && index > 0) {
       this.entryIndices ??= new Set([...loop.entries.values()].map(([entryIndex]) => entryIndex));
       if (this.entryIndices.has(index)) {
-        // Control may arrive here from elsewhere: nothing is known of the flags but what memory holds.
-        this.forgetFlags();
+        // Control may arrive here from elsewhere: all that is known is that the flag locals hold the record.
+        for (const set of this.flagsToLocals()) this.emit(set);
+        this.record = null;
+        this.pendingKnown = null;
+        this.flagsInLocals = true;
+        this.flagsInMemory = false;
         this.entryStarts.push(this.statements.length);
       }
     }
@@ -258,7 +271,8 @@ export class WasmBuilder implements Builder<Value> {
   /** Stores that put an unstored flag record into memory (nothing if it is there already). */
   private flagStores(): Expression[] {
     const r = this.record;
-    if (r === null || !r.unstored) return [];
+    if (r === null) return this.flagsInMemory ? [] : this.flagLocalStores();
+    if (!r.unstored) return [];
     return [
       this.storeField(State.lazyOp, this.m.i32.const(encodeLazyOp(r.op, r.size))),
       this.storeField(State.lazyResult, this.get(r.result)),
@@ -274,6 +288,53 @@ export class WasmBuilder implements Builder<Value> {
   flushFlags(): void {
     for (const store of this.flagStores()) this.emit(store);
     if (this.record) this.record.unstored = false;
+    else this.flagsInMemory = true;
+  }
+  /** The flag locals into memory. */
+  private flagLocalStores(): Expression[] {
+    const f = this.flagLocals!;
+    const m = this.m;
+    const get = (local: number) => m.local.get(local, binaryen.i32);
+    return [
+      this.storeField(State.lazyOp, get(f.op)),
+      this.storeField(State.lazyResult, get(f.result)),
+      this.storeField(State.lazySrc1, get(f.src1)),
+      this.storeField(State.lazySrc2, get(f.src2)),
+      this.storeField(State.lazyPending, get(f.pending)),
+    ];
+  }
+  /** Put the current flag record into the flag locals (on a path into an entry point). */
+  private flagsToLocals(): Expression[] {
+    const f = this.flagLocals!;
+    const m = this.m;
+    const r = this.record;
+    if (r !== null) {
+      return [
+        m.local.set(f.op, m.i32.const(encodeLazyOp(r.op, r.size))),
+        m.local.set(f.result, this.get(r.result)),
+        m.local.set(f.src1, this.get(r.src1)),
+        m.local.set(f.src2, this.get(r.src2)),
+        m.local.set(f.pending, m.i32.const(this.pendingKnown ?? r.mask)),
+      ];
+    }
+    if (this.flagsInLocals) return [];
+    return this.flagLocalLoads();
+  }
+  private flagLocalLoads(): Expression[] {
+    const f = this.flagLocals!;
+    const m = this.m;
+    return [
+      m.local.set(f.op, this.loadField(State.lazyOp)),
+      m.local.set(f.result, this.loadField(State.lazyResult)),
+      m.local.set(f.src1, this.loadField(State.lazySrc1)),
+      m.local.set(f.src2, this.loadField(State.lazySrc2)),
+      m.local.set(f.pending, this.loadField(State.lazyPending)),
+    ];
+  }
+  /** The runtime may have changed the lazy-flag fields in memory: the flag locals are stale. */
+  private flagsChangedInMemory(): void {
+    this.flagsInLocals = false;
+    this.flagsInMemory = true;
   }
   /** Return from the block function; on this path only, store the pending flag record first. */
   exit(code: BlockExit, target?: Value): Expression {
@@ -288,12 +349,6 @@ export class WasmBuilder implements Builder<Value> {
       this.storeField(State.retired, retired),
       m.return(m.i32.const(code)),
     ], binaryen.none);
-  }
-  /** Forget static flag knowledge (after control flow that may or may not have changed them). */
-  private forgetFlags(): void {
-    this.flushFlags();
-    this.record = null;
-    this.pendingKnown = null;
   }
 
   // ---- Builder: values ----
@@ -388,7 +443,8 @@ export class WasmBuilder implements Builder<Value> {
       }
     }
     for (const site of this.reloadSites) for (const load of this.registerLoads()) appendChild(site, load);
-    return this.registerLoads();
+    // Every entry point expects the flag record in the flag locals.
+    return [...this.registerLoads(), ...(this.flagLocals ? this.flagLocalLoads() : [])];
   }
   private registerLoads(): Expression[] {
     const loads: Expression[] = [];
@@ -509,13 +565,19 @@ export class WasmBuilder implements Builder<Value> {
   // ---- flags ----
   setFlags(op: FlagOp, size: Size, result: Value, src1: Value, src2: Value, mask: number): void {
     const pending = this.pendingKnown;
-    if (pending === null || (pending & ~mask) !== 0) {
+    const m = this.m;
+    if (this.record === null && pending === null && this.flagsInLocals && !this.flagsInMemory) {
+      // After an entry point the record is in the flag locals: only if flags this instruction leaves
+      // alone are pending there (rarely) does it go to memory and the runtime compute them.
+      const pendingLocal = m.local.get(this.flagLocals!.pending, binaryen.i32);
+      this.emit(m.if(m.i32.and(pendingLocal, m.i32.const(~mask)), m.block(null, [...this.flagLocalStores(), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
+    } else if (pending === null || (pending & ~mask) !== 0) {
       // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
       this.flushFlags();
-      const m = this.m;
       // Only when such flags are really pending (usually not): then compute them in the runtime.
       this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask)), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)));
     }
+    this.flagsInLocals = false;
     // The previous record, if never stored, is overwritten: its stores are simply never emitted.
     this.record = { op, size, result, src1, src2, mask, unstored: true };
     this.pendingKnown = mask;
@@ -529,7 +591,9 @@ export class WasmBuilder implements Builder<Value> {
       return this.define(this.m.i32.ne(this.m.i32.and(this.loadField(State.eflags), this.m.i32.const(flagBit)), this.m.i32.const(0)));
     }
     this.flushFlags();
-    return this.define(this.syncedCall("getFlag", [this.m.i32.const(flagBit)]));
+    const value = this.define(this.syncedCall("getFlag", [this.m.i32.const(flagBit)]));
+    this.flagsChangedInMemory();
+    return value;
   }
   setFlagBits(mask: number, value: Value): void {
     this.flushFlags();
@@ -537,6 +601,7 @@ export class WasmBuilder implements Builder<Value> {
     this.emit(this.storeField(State.lazyPending, m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask))));
     this.emit(this.storeField(State.eflags, m.i32.or(m.i32.and(this.loadField(State.eflags), m.i32.const(~mask)), m.i32.or(m.i32.and(this.get(value), m.i32.const(mask)), m.i32.const(EFLAGS_FIXED_ONE)))));
     if (this.pendingKnown !== null) this.pendingKnown &= ~mask;
+    this.flagsChangedInMemory();
   }
   condition(cc: number): Value {
     const r = this.record;
@@ -546,12 +611,15 @@ export class WasmBuilder implements Builder<Value> {
       if (value !== undefined) return value;
     }
     this.flushFlags();
-    return this.define(this.syncedCall("condition", [this.m.i32.const(cc)]));
+    const value = this.define(this.syncedCall("condition", [this.m.i32.const(cc)]));
+    this.flagsChangedInMemory();
+    return value;
   }
   getEflags(): Value {
     this.flushFlags();
     const value = this.define(this.syncedCall("getEflags", []));
     this.pendingKnown = 0;
+    this.flagsChangedInMemory();
     return value;
   }
 
@@ -601,7 +669,7 @@ export class WasmBuilder implements Builder<Value> {
     const loop = this.loop!;
     const m = this.m;
     return m.block(null, [
-      ...this.flagStores(),
+      ...this.flagsToLocals(),
       m.local.set(loop.retiredBase, m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1 - index))),
       m.br(`entry${ordinal}`),
     ], binaryen.none);
@@ -616,11 +684,12 @@ export class WasmBuilder implements Builder<Value> {
     const m = this.m;
     const local = (n: number) => m.local.get(n, binaryen.i32);
     return m.block(null, [
-      ...this.flagStores(),
+      ...this.flagsToLocals(),
       m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
       m.if(
         m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
         m.block(null, [
+          ...this.flagLocalStores(),
           ...this.spills(),
           this.storeField(State.eip, this.get(target)),
           this.storeField(State.retired, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1))),
@@ -712,6 +781,7 @@ export class WasmBuilder implements Builder<Value> {
     // Helpers may read or write any flag: static knowledge ends here.
     this.record = null;
     this.pendingKnown = null;
+    this.flagsChangedInMemory();
     if ((HELPERS[name] as HelperInfo).endsBlock) this.emit(this.m.return(this.m.i32.const(BlockExit.Continue)));
     return result;
   }

@@ -42,36 +42,66 @@
   (local $15 i32)
   (local $16 i32)
   (local $17 i32)
-  (local.set $3
+  (local $18 i32)
+  (local $19 i32)
+  (local $20 i32)
+  (local $21 i32)
+  (local $22 i32)
+  (local.set $8
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $4
+  (local.set $9
    (i32.load offset=4
     (i32.const 0)
    )
   )
-  (local.set $6
+  (local.set $11
    (i32.load offset=12
     (i32.const 0)
    )
   )
+  (local.set $3
+   (i32.load offset=44
+    (i32.const 0)
+   )
+  )
+  (local.set $4
+   (i32.load offset=48
+    (i32.const 0)
+   )
+  )
+  (local.set $5
+   (i32.load offset=52
+    (i32.const 0)
+   )
+  )
+  (local.set $6
+   (i32.load offset=56
+    (i32.const 0)
+   )
+  )
+  (local.set $7
+   (i32.load offset=40
+    (i32.const 0)
+   )
+  )
   (loop $region
-   (local.set $11
-    (local.get $3)
+   (local.set $16
+    (local.get $8)
    )
-   (local.set $12
-    (local.get $6)
+   (local.set $17
+    (local.get $11)
    )
-   (local.set $13
+   (local.set $18
     (i32.add
-     (local.get $11)
-     (local.get $12)
+     (local.get $16)
+     (local.get $17)
     )
    )
-   (local.set $3
-    (local.get $13)
+   (local.set $8
+    (local.get $18)
    )
    (if
     (i32.and
@@ -84,7 +114,7 @@
      (block
       (i32.store
        (i32.const 0)
-       (local.get $3)
+       (local.get $8)
       )
      )
      (i32.store offset=300
@@ -107,26 +137,26 @@
      )
     )
    )
-   (local.set $14
-    (local.get $3)
+   (local.set $19
+    (local.get $8)
    )
-   (local.set $15
-    (local.get $4)
+   (local.set $20
+    (local.get $9)
    )
-   (local.set $16
+   (local.set $21
     (i32.sub
-     (local.get $14)
-     (local.get $15)
+     (local.get $19)
+     (local.get $20)
     )
    )
-   (local.set $17
+   (local.set $22
     (i32.lt_u
-     (local.get $14)
-     (local.get $15)
+     (local.get $19)
+     (local.get $20)
     )
    )
    (if
-    (local.get $17)
+    (local.get $22)
     (then
      (block
       (i32.store offset=44
@@ -135,15 +165,15 @@
       )
       (i32.store offset=48
        (i32.const 0)
-       (local.get $16)
+       (local.get $21)
       )
       (i32.store offset=52
        (i32.const 0)
-       (local.get $14)
+       (local.get $19)
       )
       (i32.store offset=56
        (i32.const 0)
-       (local.get $15)
+       (local.get $20)
       )
       (i32.store offset=40
        (i32.const 0)
@@ -152,7 +182,7 @@
       (block
        (i32.store
         (i32.const 0)
-        (local.get $3)
+        (local.get $8)
        )
       )
       (i32.store offset=32
@@ -179,15 +209,15 @@
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $16)
+     (local.get $21)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $14)
+     (local.get $19)
     )
     (i32.store offset=56
      (i32.const 0)
-     (local.get $15)
+     (local.get $20)
     )
     (i32.store offset=40
      (i32.const 0)
@@ -196,7 +226,7 @@
     (block
      (i32.store
       (i32.const 0)
-      (local.get $3)
+      (local.get $8)
      )
     )
     (i32.store offset=32

@@ -40,8 +40,38 @@
   (local $12 i32)
   (local $13 i32)
   (local $14 i32)
-  (local.set $4
+  (local $15 i32)
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local.set $9
    (i32.load offset=4
+    (i32.const 0)
+   )
+  )
+  (local.set $3
+   (i32.load offset=44
+    (i32.const 0)
+   )
+  )
+  (local.set $4
+   (i32.load offset=48
+    (i32.const 0)
+   )
+  )
+  (local.set $5
+   (i32.load offset=52
+    (i32.const 0)
+   )
+  )
+  (local.set $6
+   (i32.load offset=56
+    (i32.const 0)
+   )
+  )
+  (local.set $7
+   (i32.load offset=40
     (i32.const 0)
    )
   )
@@ -52,89 +82,129 @@
       (local.get $0)
      )
     )
-    (local.set $4
+    (local.set $9
      (i32.const 5)
     )
-   )
-   (local.set $11
-    (local.get $4)
-   )
-   (local.set $12
-    (i32.sub
-     (local.get $11)
-     (i32.const 1)
+    (local.set $3
+     (i32.load offset=44
+      (i32.const 0)
+     )
     )
-   )
-   (local.set $4
-    (local.get $12)
-   )
-   (if
-    (i32.and
+    (local.set $4
+     (i32.load offset=48
+      (i32.const 0)
+     )
+    )
+    (local.set $5
+     (i32.load offset=52
+      (i32.const 0)
+     )
+    )
+    (local.set $6
+     (i32.load offset=56
+      (i32.const 0)
+     )
+    )
+    (local.set $7
      (i32.load offset=40
       (i32.const 0)
      )
+    )
+   )
+   (local.set $16
+    (local.get $9)
+   )
+   (local.set $17
+    (i32.sub
+     (local.get $16)
+     (i32.const 1)
+    )
+   )
+   (local.set $9
+    (local.get $17)
+   )
+   (if
+    (i32.and
+     (local.get $7)
      (i32.const -2261)
     )
     (then
+     (i32.store offset=44
+      (i32.const 0)
+      (local.get $3)
+     )
+     (i32.store offset=48
+      (i32.const 0)
+      (local.get $4)
+     )
+     (i32.store offset=52
+      (i32.const 0)
+      (local.get $5)
+     )
+     (i32.store offset=56
+      (i32.const 0)
+      (local.get $6)
+     )
+     (i32.store offset=40
+      (i32.const 0)
+      (local.get $7)
+     )
      (block
-      (i32.store offset=4
+      (block
+       (i32.store offset=4
+        (i32.const 0)
+        (local.get $9)
+       )
+      )
+      (i32.store offset=300
        (i32.const 0)
-       (local.get $4)
+       (i32.const 4101)
       )
-     )
-     (i32.store offset=300
-      (i32.const 0)
-      (i32.const 4101)
-     )
-     (i32.store offset=32
-      (i32.const 0)
-      (i32.const 4102)
-     )
-     (i32.store offset=320
-      (i32.const 0)
-      (i32.add
-       (local.get $1)
-       (i32.const 2)
+      (i32.store offset=32
+       (i32.const 0)
+       (i32.const 4102)
       )
-     )
-     (call $keepFlags
-      (i32.const -2261)
+      (i32.store offset=320
+       (i32.const 0)
+       (i32.add
+        (local.get $1)
+        (i32.const 2)
+       )
+      )
+      (call $keepFlags
+       (i32.const -2261)
+      )
      )
     )
    )
-   (local.set $13
+   (local.set $18
     (i32.eqz
-     (local.get $12)
+     (local.get $17)
     )
    )
-   (local.set $14
+   (local.set $19
     (i32.xor
-     (local.get $13)
+     (local.get $18)
      (i32.const 1)
     )
    )
    (if
-    (local.get $14)
+    (local.get $19)
     (then
      (block
-      (i32.store offset=44
-       (i32.const 0)
+      (local.set $3
        (i32.const 8193)
       )
-      (i32.store offset=48
-       (i32.const 0)
-       (local.get $12)
+      (local.set $4
+       (local.get $17)
       )
-      (i32.store offset=52
-       (i32.const 0)
-       (local.get $11)
+      (local.set $5
+       (local.get $16)
       )
-      (i32.store offset=56
-       (i32.const 0)
+      (local.set $6
        (i32.const 1)
       )
-      (i32.store offset=40
-       (i32.const 0)
+      (local.set $7
        (i32.const 2260)
       )
       (local.set $2
@@ -149,10 +219,30 @@
         (i32.const 4096)
        )
        (then
+        (i32.store offset=44
+         (i32.const 0)
+         (local.get $3)
+        )
+        (i32.store offset=48
+         (i32.const 0)
+         (local.get $4)
+        )
+        (i32.store offset=52
+         (i32.const 0)
+         (local.get $5)
+        )
+        (i32.store offset=56
+         (i32.const 0)
+         (local.get $6)
+        )
+        (i32.store offset=40
+         (i32.const 0)
+         (local.get $7)
+        )
         (block
          (i32.store offset=4
           (i32.const 0)
-          (local.get $4)
+          (local.get $9)
          )
         )
         (i32.store offset=32
@@ -191,11 +281,11 @@
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $12)
+     (local.get $17)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $11)
+     (local.get $16)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -208,7 +298,7 @@
     (block
      (i32.store offset=4
       (i32.const 0)
-      (local.get $4)
+      (local.get $9)
      )
     )
     (i32.store offset=32

@@ -49,47 +49,77 @@
   (local $22 i32)
   (local $23 i32)
   (local $24 i32)
-  (local.set $3
+  (local $25 i32)
+  (local $26 i32)
+  (local $27 i32)
+  (local $28 i32)
+  (local $29 i32)
+  (local.set $8
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $6
+  (local.set $11
    (i32.load offset=12
     (i32.const 0)
    )
   )
-  (loop $region
-   (local.set $11
-    (local.get $6)
+  (local.set $3
+   (i32.load offset=44
+    (i32.const 0)
    )
-   (local.set $12
+  )
+  (local.set $4
+   (i32.load offset=48
+    (i32.const 0)
+   )
+  )
+  (local.set $5
+   (i32.load offset=52
+    (i32.const 0)
+   )
+  )
+  (local.set $6
+   (i32.load offset=56
+    (i32.const 0)
+   )
+  )
+  (local.set $7
+   (i32.load offset=40
+    (i32.const 0)
+   )
+  )
+  (loop $region
+   (local.set $16
+    (local.get $11)
+   )
+   (local.set $17
     (i32.add
      (i32.const 8)
-     (local.get $11)
+     (local.get $16)
     )
    )
-   (local.set $15
-    (local.get $12)
+   (local.set $20
+    (local.get $17)
    )
-   (local.set $16
+   (local.set $21
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $15)
+       (local.get $20)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $13
+   (local.set $18
     (i32.xor
      (i32.and
-      (local.get $16)
+      (local.get $21)
       (i32.const -4096)
      )
-     (local.get $15)
+     (local.get $20)
     )
    )
    (if
@@ -121,7 +151,7 @@
       )
       (i32.eq
        (i32.and
-        (local.get $16)
+        (local.get $21)
         (i32.const 1)
        )
        (i32.const 1)
@@ -129,26 +159,26 @@
      )
      (i32.le_u
       (i32.and
-       (local.get $15)
+       (local.get $20)
        (i32.const 4095)
       )
       (i32.const 4092)
      )
     )
     (then
-     (local.set $14
+     (local.set $19
       (i32.load align=1
-       (local.get $13)
+       (local.get $18)
       )
      )
     )
     (else
-     (local.set $14
+     (local.set $19
       (block (result i32)
        (block
         (i32.store
          (i32.const 0)
-         (local.get $3)
+         (local.get $8)
         )
        )
        (i32.store offset=300
@@ -168,27 +198,27 @@
        )
        (call $read32
         (i32.const 3)
-        (local.get $12)
+        (local.get $17)
         (i32.const 0)
        )
       )
      )
     )
    )
-   (local.set $3
-    (local.get $14)
+   (local.set $8
+    (local.get $19)
    )
-   (local.set $17
-    (local.get $3)
+   (local.set $22
+    (local.get $8)
    )
-   (local.set $18
+   (local.set $23
     (i32.add
-     (local.get $17)
+     (local.get $22)
      (i32.const 1)
     )
    )
-   (local.set $3
-    (local.get $18)
+   (local.set $8
+    (local.get $23)
    )
    (if
     (i32.and
@@ -201,7 +231,7 @@
      (block
       (i32.store
        (i32.const 0)
-       (local.get $3)
+       (local.get $8)
       )
      )
      (i32.store offset=300
@@ -224,39 +254,39 @@
      )
     )
    )
-   (local.set $19
-    (local.get $3)
+   (local.set $24
+    (local.get $8)
    )
-   (local.set $20
-    (local.get $6)
+   (local.set $25
+    (local.get $11)
    )
-   (local.set $21
+   (local.set $26
     (i32.add
      (i32.const 8)
-     (local.get $20)
+     (local.get $25)
     )
    )
-   (local.set $23
-    (local.get $21)
+   (local.set $28
+    (local.get $26)
    )
-   (local.set $24
+   (local.set $29
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $23)
+       (local.get $28)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $22
+   (local.set $27
     (i32.xor
      (i32.and
-      (local.get $24)
+      (local.get $29)
       (i32.const -4096)
      )
-     (local.get $23)
+     (local.get $28)
     )
    )
    (if
@@ -288,7 +318,7 @@
       )
       (i32.eq
        (i32.and
-        (local.get $24)
+        (local.get $29)
         (i32.const 18)
        )
        (i32.const 2)
@@ -296,7 +326,7 @@
      )
      (i32.le_u
       (i32.and
-       (local.get $23)
+       (local.get $28)
        (i32.const 4095)
       )
       (i32.const 4092)
@@ -304,8 +334,8 @@
     )
     (then
      (i32.store align=1
-      (local.get $22)
-      (local.get $19)
+      (local.get $27)
+      (local.get $24)
      )
     )
     (else
@@ -317,11 +347,11 @@
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $18)
+        (local.get $23)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $17)
+        (local.get $22)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -334,7 +364,7 @@
        (block
         (i32.store
          (i32.const 0)
-         (local.get $3)
+         (local.get $8)
         )
        )
        (i32.store offset=300
@@ -354,8 +384,8 @@
        )
        (call $write32
         (i32.const 3)
-        (local.get $21)
-        (local.get $19)
+        (local.get $26)
+        (local.get $24)
        )
       )
       (then
@@ -365,11 +395,11 @@
        )
        (i32.store offset=48
         (i32.const 0)
-        (local.get $18)
+        (local.get $23)
        )
        (i32.store offset=52
         (i32.const 0)
-        (local.get $17)
+        (local.get $22)
        )
        (i32.store offset=56
         (i32.const 0)
@@ -382,7 +412,7 @@
        (block
         (i32.store
          (i32.const 0)
-         (local.get $3)
+         (local.get $8)
         )
        )
        (i32.store offset=32
@@ -410,11 +440,11 @@
     )
     (i32.store offset=48
      (i32.const 0)
-     (local.get $18)
+     (local.get $23)
     )
     (i32.store offset=52
      (i32.const 0)
-     (local.get $17)
+     (local.get $22)
     )
     (i32.store offset=56
      (i32.const 0)
@@ -427,7 +457,7 @@
     (block
      (i32.store
       (i32.const 0)
-      (local.get $3)
+      (local.get $8)
      )
     )
     (i32.store offset=32

@@ -40,49 +40,79 @@
   (local $13 i32)
   (local $14 i32)
   (local $15 i32)
-  (local.set $3
+  (local $16 i32)
+  (local $17 i32)
+  (local $18 i32)
+  (local $19 i32)
+  (local $20 i32)
+  (local.set $8
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $4
+  (local.set $9
    (i32.load offset=4
     (i32.const 0)
    )
   )
+  (local.set $3
+   (i32.load offset=44
+    (i32.const 0)
+   )
+  )
+  (local.set $4
+   (i32.load offset=48
+    (i32.const 0)
+   )
+  )
+  (local.set $5
+   (i32.load offset=52
+    (i32.const 0)
+   )
+  )
+  (local.set $6
+   (i32.load offset=56
+    (i32.const 0)
+   )
+  )
+  (local.set $7
+   (i32.load offset=40
+    (i32.const 0)
+   )
+  )
   (loop $region
-   (local.set $11
+   (local.set $16
     (i32.and
-     (local.get $4)
+     (local.get $9)
      (i32.const 255)
     )
    )
-   (local.set $12
+   (local.set $17
     (i32.and
-     (local.get $11)
+     (local.get $16)
      (i32.const 31)
     )
    )
-   (local.set $13
-    (local.get $3)
+   (local.set $18
+    (local.get $8)
    )
-   (local.set $14
+   (local.set $19
     (i32.ne
-     (local.get $12)
+     (local.get $17)
      (i32.const 0)
     )
    )
    (if
-    (local.get $14)
+    (local.get $19)
     (then
-     (local.set $15
+     (local.set $20
       (i32.shl
-       (local.get $13)
-       (local.get $12)
+       (local.get $18)
+       (local.get $17)
       )
      )
-     (local.set $3
-      (local.get $15)
+     (local.set $8
+      (local.get $20)
      )
      (if
       (i32.and
@@ -95,7 +125,7 @@
        (block
         (i32.store
          (i32.const 0)
-         (local.get $3)
+         (local.get $8)
         )
        )
        (i32.store offset=300
@@ -124,15 +154,15 @@
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $15)
+      (local.get $20)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $13)
+      (local.get $18)
      )
      (i32.store offset=56
       (i32.const 0)
-      (local.get $12)
+      (local.get $17)
      )
      (i32.store offset=40
       (i32.const 0)
@@ -144,7 +174,7 @@
     (block
      (i32.store
       (i32.const 0)
-      (local.get $3)
+      (local.get $8)
      )
     )
     (i32.store offset=32

@@ -1,0 +1,57 @@
+/**
+ * One benchmark guest run, in a process of its own (bench/run.ts starts it):
+ *   node src/cli/run-typescript.mjs bench/guest-run.ts <workload> <interpreter|translator>
+ * Prints one JSON line (GuestRun). The time is taken between the guest's BENCH START and BENCH END
+ * lines on COM1, so loading Binaryen and the kernel is not in it; compiling hot code is.
+ */
+import { readFileSync } from "node:fs";
+import { Machine } from "../src/machine.js";
+import { loadMultiboot } from "../src/loaders/multiboot.js";
+import { enableTranslator } from "../src/translator-tier.js";
+import { WORKLOADS } from "./workloads.js";
+
+export interface GuestRun {
+  seconds: number;
+  checksum: string | null;
+  instructions: number;
+  compileSeconds: number;
+  compiledShare: number;
+  blocksCompiled: number;
+  instructionsCompiled: number;
+}
+
+async function runGuest(workload: string, tier: "interpreter" | "translator"): Promise<GuestRun> {
+  let text = "";
+  let started = 0n;
+  let ended = 0n;
+  const machine = new Machine({
+    ramSize: 128 << 20,
+    onSerialOutput: (byte) => {
+      text += String.fromCharCode(byte);
+      if (byte !== 10) return;
+      if (started === 0n && text.includes("BENCH START")) started = process.hrtime.bigint();
+      if (ended === 0n && text.includes("BENCH END")) ended = process.hrtime.bigint();
+    },
+  });
+  if (tier === "translator") await enableTranslator(machine);
+  loadMultiboot(machine.cpu, readFileSync(new URL(`./guests/bin/${workload}.elf`, import.meta.url)), { cmdline: "scale=1" });
+  const result = machine.run({ maxInstructions: 20e9 });
+  if (result.reason !== "debug-exit") throw new Error(`${workload}: guest stopped with ${result.reason}`);
+  const stats = machine.interpreter.statistics;
+  return {
+    seconds: Number(ended - started) / 1e9,
+    checksum: /BENCH END (\w+)/.exec(text)?.[1] ?? null,
+    instructions: result.instructions,
+    compileSeconds: stats.compileSeconds,
+    compiledShare: stats.compiledInstructions / Math.max(1, result.instructions),
+    blocksCompiled: stats.blocksCompiled,
+    instructionsCompiled: stats.instructionsCompiled,
+  };
+}
+
+const [workload, tier] = process.argv.slice(2);
+if (!(WORKLOADS as readonly string[]).includes(workload ?? "") || (tier !== "interpreter" && tier !== "translator")) {
+  console.error(`usage: bench/guest-run.ts <${WORKLOADS.join("|")}> <interpreter|translator>`);
+  process.exit(2);
+}
+console.log(JSON.stringify(await runGuest(workload!, tier)));
