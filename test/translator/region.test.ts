@@ -85,6 +85,19 @@ describe("regions", () => {
     expect(stats.blocksInvalidated).toBeGreaterThan(0);
   });
 
+  it("carries flags set before a back-edge to the region's first instruction", async () => {
+    // mov ecx, 100 / xor eax, eax / head: adc eax, 0 / cmp ecx, 60 / lea ecx, [ecx-1] / jecxz done /
+    // jmp head / done: — ADC adds the CF of the previous iteration's CMP (ECX below 60): ECX was
+    // 59..2 at 58 of those CMPs, so EAX ends at 58.
+    const code = hex("b96400000031c083d00083f93c8d49ffe302ebf3");
+    const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
+    await enableTranslator(machine, { threshold: 2 });
+    loadSnippet(machine, code);
+    machine.run({ maxInstructions: 10_000 });
+    expect(machine.interpreter.statistics.blocksCompiled).toBeGreaterThan(0);
+    expect(machine.cpu.reg32(0)).toBe(58);
+  });
+
   it.each([1, 2, 50])("agrees with the interpreter after every compiled unit (threshold %i)", async (threshold) => {
     const report = await runLockstep({ load: (machine) => loadSnippet(machine, PROGRAM), ramSize: 4 << 20, maxInstructions: 200_000, translator: { threshold } });
     expect(report.differences).toEqual([]);

@@ -221,16 +221,17 @@ export class WasmBuilder implements Builder<Value> {
   // ---- per instruction ----
   beginInstruction(i: Instruction, eip: number, index: number): void {
     const loop = this.loop;
-    if (loop !== null && index > 0) {
+    if (loop !== null) {
       this.entryIndices ??= new Set([...loop.entries.values()].map(([entryIndex]) => entryIndex));
       if (this.entryIndices.has(index)) {
-        // Control may arrive here from elsewhere: all that is known is that the flag locals hold the record.
-        for (const set of this.flagsToLocals()) this.emit(set);
+        // Control may arrive here from elsewhere (the first instruction too: a loop branches back to
+        // it): all that is known is that the flag locals hold the record, not memory.
+        if (index > 0) for (const set of this.flagsToLocals()) this.emit(set);
         this.record = null;
         this.pendingKnown = null;
         this.flagsInLocals = true;
         this.flagsInMemory = false;
-        this.entryStarts.push(this.statements.length);
+        if (index > 0) this.entryStarts.push(this.statements.length);
       }
     }
     this.currentEip = eip;

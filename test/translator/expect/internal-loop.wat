@@ -85,31 +85,6 @@
     (local.set $9
      (i32.const 5)
     )
-    (local.set $3
-     (i32.load offset=44
-      (i32.const 0)
-     )
-    )
-    (local.set $4
-     (i32.load offset=48
-      (i32.const 0)
-     )
-    )
-    (local.set $5
-     (i32.load offset=52
-      (i32.const 0)
-     )
-    )
-    (local.set $6
-     (i32.load offset=56
-      (i32.const 0)
-     )
-    )
-    (local.set $7
-     (i32.load offset=40
-      (i32.const 0)
-     )
-    )
    )
    (local.set $16
     (local.get $9)

@@ -175,6 +175,26 @@
     (else
      (local.set $19
       (block (result i32)
+       (i32.store offset=44
+        (i32.const 0)
+        (local.get $3)
+       )
+       (i32.store offset=48
+        (i32.const 0)
+        (local.get $4)
+       )
+       (i32.store offset=52
+        (i32.const 0)
+        (local.get $5)
+       )
+       (i32.store offset=56
+        (i32.const 0)
+        (local.get $6)
+       )
+       (i32.store offset=40
+        (i32.const 0)
+        (local.get $7)
+       )
        (block
         (i32.store
          (i32.const 0)
@@ -222,35 +242,55 @@
    )
    (if
     (i32.and
-     (i32.load offset=40
-      (i32.const 0)
-     )
+     (local.get $7)
      (i32.const -2261)
     )
     (then
+     (i32.store offset=44
+      (i32.const 0)
+      (local.get $3)
+     )
+     (i32.store offset=48
+      (i32.const 0)
+      (local.get $4)
+     )
+     (i32.store offset=52
+      (i32.const 0)
+      (local.get $5)
+     )
+     (i32.store offset=56
+      (i32.const 0)
+      (local.get $6)
+     )
+     (i32.store offset=40
+      (i32.const 0)
+      (local.get $7)
+     )
      (block
-      (i32.store
+      (block
+       (i32.store
+        (i32.const 0)
+        (local.get $8)
+       )
+      )
+      (i32.store offset=300
        (i32.const 0)
-       (local.get $8)
+       (i32.const 4099)
       )
-     )
-     (i32.store offset=300
-      (i32.const 0)
-      (i32.const 4099)
-     )
-     (i32.store offset=32
-      (i32.const 0)
-      (i32.const 4100)
-     )
-     (i32.store offset=320
-      (i32.const 0)
-      (i32.add
-       (local.get $1)
-       (i32.const 2)
+      (i32.store offset=32
+       (i32.const 0)
+       (i32.const 4100)
       )
-     )
-     (call $keepFlags
-      (i32.const -2261)
+      (i32.store offset=320
+       (i32.const 0)
+       (i32.add
+        (local.get $1)
+        (i32.const 2)
+       )
+      )
+      (call $keepFlags
+       (i32.const -2261)
+      )
      )
     )
    )

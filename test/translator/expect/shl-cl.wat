@@ -102,6 +102,26 @@
      (i32.const 0)
     )
    )
+   (i32.store offset=44
+    (i32.const 0)
+    (local.get $3)
+   )
+   (i32.store offset=48
+    (i32.const 0)
+    (local.get $4)
+   )
+   (i32.store offset=52
+    (i32.const 0)
+    (local.get $5)
+   )
+   (i32.store offset=56
+    (i32.const 0)
+    (local.get $6)
+   )
+   (i32.store offset=40
+    (i32.const 0)
+    (local.get $7)
+   )
    (if
     (local.get $19)
     (then
