@@ -289,7 +289,8 @@ export class WasmBuilder implements Builder<Value> {
   flushFlags(): void {
     for (const store of this.flagStores()) this.emit(store);
     if (this.record) this.record.unstored = false;
-    else this.flagsInMemory = true;
+    // Memory now holds the current record (the static one, or the one in the flag locals).
+    this.flagsInMemory = true;
   }
   /** The flag locals into memory. */
   private flagLocalStores(): Expression[] {
