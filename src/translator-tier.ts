@@ -4,48 +4,74 @@
  * demand because Binaryen costs ~0.4 s and ~80 MB.
  */
 import type { Machine } from "./machine.js";
-import type { CompiledBlock } from "../translator/backend/compile-block.js";
-import { Seg } from "../runtime/state/layout.js";
-import { decode } from "../translator/decoder/decode.js";
-import { semanticKey } from "../translator/isa/opcodes.js";
-import { SEMANTICS } from "../translator/semantics/index.js";
+import type { CompiledCode } from "../runtime/interpreter/decoded-block-cache.js";
+import { RAM_BASE, Seg } from "../runtime/state/layout.js";
 
 export interface TranslatorOptions {
   /** Executions before a block is compiled (default 50; 1 compiles everything at once). */
   threshold?: number;
   /** Compiled regions kept at most (default 8192); the oldest translation is dropped past it. */
   capacity?: number;
+  /**
+   * Compile in a worker thread (Node.js) while the interpreter goes on; a translation is installed
+   * when it is ready (default false: compiled at once, the same run every time).
+   */
+  background?: boolean;
+}
+
+/** The compiled function of a region, by entry point, and the handles (table slots) given out for it. */
+interface RegionRecord {
+  readonly entries: readonly number[];
+  functions?: ReadonlyMap<number, () => number>;
+  readonly waiting: Set<CompiledCode>;
+  failed?: boolean;
 }
 
 export async function enableTranslator(machine: Machine, options: TranslatorOptions = {}): Promise<void> {
-  const { compileBlock, emitBlockModule, runtimeImports } = await import("../translator/backend/compile-block.js");
+  const { compileBlock, regionEntries, runtimeImports, warmUpEmitter } = await import("../translator/backend/compile-block.js");
   const { createDispatcher, modeFromWord } = await import("../translator/backend/dispatcher.js");
   const cpu = machine.cpu;
+  const statistics = machine.interpreter.statistics;
   const capacity = options.capacity ?? 8192;
   if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`translator capacity must be a positive integer, not ${capacity}`);
   const imports = runtimeImports(cpu, machine.interpreter.builder);
   const dispatcher = createDispatcher(cpu, capacity);
-  warmUp(emitBlockModule);
-  // The compiled function behind each table slot handed out (its other entry points can be shared).
-  const regions = new WeakMap<object, CompiledBlock>();
+  const background = options.background ? await startBackgroundCompiler(imports) : null;
+  warmUpEmitter();
+  const records = new WeakMap<CompiledCode, RegionRecord>();
   cpu.mmu.flushListeners.push((linearPage) => (linearPage === undefined ? dispatcher.jumpCache.flush() : dispatcher.jumpCache.flushPage(linearPage)));
+  /** A handle for entering `record`'s region at `eip`: a table slot, filled when its module exists. */
+  const handle = (record: RegionRecord, eip: number, mode: number): CompiledCode | undefined => {
+    const run = record.functions?.get(eip);
+    if (run === undefined && (record.functions !== undefined || record.failed || !record.entries.includes(eip))) return undefined;
+    const code: CompiledCode = run ? { eip, mode, slot: dispatcher.add(run) } : { eip, mode, slot: dispatcher.add(), ready: false };
+    if (run === undefined) record.waiting.add(code);
+    records.set(code, record);
+    return code;
+  };
   machine.interpreter.translator = {
     threshold: options.threshold ?? 50,
     capacity,
     mode: dispatcher.mode,
     compile(region, eip, mode) {
-      const compiled = compileBlock(imports, region.instructions, region.semantics, eip, modeFromWord(mode), region.eips);
-      const code = { eip, mode, slot: dispatcher.add(compiled.run) };
-      regions.set(code, compiled);
-      return code;
+      if (background === null) {
+        const compiled = compileBlock(imports, region.instructions, region.semantics, eip, modeFromWord(mode), region.eips);
+        return handle({ entries: [...compiled.entries.keys()], functions: compiled.entries, waiting: new Set() }, eip, mode)!;
+      }
+      const record: RegionRecord = { entries: regionEntries(region.instructions, region.eips, modeFromWord(mode).code16), waiting: new Set() };
+      const lengths = region.instructions.map((instruction) => instruction.length);
+      const code = new Uint8Array(lengths.reduce((sum, length) => sum + length, 0));
+      let at = 0;
+      region.physicals.forEach((physical, n) => {
+        code.set(cpu.u8.subarray(RAM_BASE + physical, RAM_BASE + physical + lengths[n]!), at);
+        at += lengths[n]!;
+      });
+      background.compiler.request(code, lengths, region.eips, eip, modeFromWord(mode), record);
+      return handle(record, eip, mode)!;
     },
     share(code, eip) {
-      const compiled = regions.get(code);
-      const entry = compiled?.entries.get(eip);
-      if (compiled === undefined || entry === undefined) return undefined;
-      const shared = { eip, mode: code.mode, slot: dispatcher.add(entry) };
-      regions.set(shared, compiled);
-      return shared;
+      const record = records.get(code);
+      return record === undefined ? undefined : handle(record, eip, code.mode);
     },
     enter(code, eip, lastOffset, budget) {
       dispatcher.jumpCache.install(eip, cpu.segmentField(Seg.CS, "base"), code.mode, lastOffset, code.slot);
@@ -53,27 +79,37 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
     },
     release(code) {
       dispatcher.release(code.slot);
+      records.get(code)?.waiting.delete(code);
+    },
+    poll() {
+      if (background === null || background.compiler.pending === 0) return;
+      statistics.compileSeconds += background.compiler.poll(
+        (record) => {
+          for (const code of record.waiting) {
+            dispatcher.fill(code.slot, record.functions!.get(code.eip)!);
+            code.ready = true;
+          }
+          record.waiting.clear();
+        },
+        (record) => {
+          statistics.compileFailures += record.waiting.size;
+          record.waiting.clear();
+        },
+      );
+      statistics.backgroundCompileSeconds = background.compiler.workerSeconds;
     },
   };
 }
 
 /**
- * V8 compiles Binaryen's own (large) wasm lazily, function by function: the first module built costs
- * ~20 ms more than the next ones. Building one throwaway module here moves that one-time cost to
- * load time instead of the latency of the first hot region (and of the run's compile share).
+ * The worker's module: the TypeScript source next to this one when running from source (the worker
+ * then registers the same module hooks as src/cli/run-typescript.mjs), the built file in dist/.
  */
-let warmedUp = false;
-function warmUp(emit: typeof import("../translator/backend/compile-block.js").emitBlockModule): void {
-  if (warmedUp) return;
-  warmedUp = true;
-  // add eax, [ebx+8]; cmp eax, ecx; jb $+2 — a load, flags and a fused branch exercise the usual paths.
-  const bytes = Uint8Array.from([0x03, 0x43, 0x08, 0x39, 0xc8, 0x72, 0x00]);
-  const instructions = [];
-  for (let at = 0; at < bytes.length; ) {
-    const instruction = decode(bytes, at, bytes.length, 32);
-    if (typeof instruction === "number") throw new Error("warm-up snippet does not decode");
-    instructions.push(instruction);
-    at += instruction.length;
-  }
-  emit(instructions, instructions.map((i) => SEMANTICS[semanticKey(i.row)]), 0x1000, { code16: false, stack16: false, protectedMode: true, cpl: 0 });
+async function startBackgroundCompiler(imports: Record<string, unknown>) {
+  const { BackgroundCompiler } = await import("../translator/backend/background-compiler.js");
+  const fromSource = import.meta.url.endsWith(".ts");
+  const location = fromSource
+    ? { entry: new URL("../translator/backend/compile-worker.ts", import.meta.url), hooks: new URL("./cli/typescript-hooks.mjs", import.meta.url) }
+    : { entry: new URL("./compile-worker.js", import.meta.url), hooks: null };
+  return { compiler: await BackgroundCompiler.start<RegionRecord>(location, imports) };
 }

@@ -39,6 +39,8 @@ export interface CompiledCode {
   readonly mode: number;
   /** Its function's slot in the dispatcher's table. */
   readonly slot: number;
+  /** False while it is being compiled in the background (the block is interpreted until then). */
+  ready?: boolean;
 }
 
 export class DecodedBlockCache {

@@ -60,6 +60,8 @@ export interface InterpreterStatistics {
   compiledInstructions: number;
   /** Hot blocks that entered a region compiled from another block (no compile of their own). */
   entriesShared: number;
+  /** Seconds a background compiler (another thread) spent on translations. */
+  backgroundCompileSeconds: number;
 }
 
 /** The translator tier, installed by src/translator-tier.ts (kept out of this module: Binaryen is large). */
@@ -85,6 +87,8 @@ export interface Translator {
   share(code: CompiledCode, eip: number): CompiledCode | undefined;
   /** The translation is gone for good (its bytes changed, or it was evicted). */
   release(code: CompiledCode): void;
+  /** Install translations finished in the background (called now and then from the run loop). */
+  poll?(): void;
 }
 
 export class Interpreter {
@@ -101,6 +105,7 @@ export class Interpreter {
     instructionsCompiled: 0,
     compiledInstructions: 0,
     entriesShared: 0,
+    backgroundCompileSeconds: 0,
   };
   translator: Translator | null = null;
   /** Blocks holding a translation, oldest first (a ring of `capacity` entries). */
@@ -110,6 +115,8 @@ export class Interpreter {
   /** Regions compiled, by physical page: a block that is an entry point of one enters it there. */
   private readonly regionsByPage = new Map<number, CompiledRegion[]>();
   private readonly patchedCode = new PatchedCode();
+  /** Run-loop iterations, to poll for background translations now and then. */
+  private iterations = 0;
 
   constructor(
     private readonly cpu: Cpu,
@@ -155,7 +162,8 @@ export class Interpreter {
           if (block.compiled === undefined && block.executions >= translator.threshold) this.translate(block, eip, mode, code16);
           const compiled = block.compiled;
           const lastOffset = eip + (block.compiledEnd ?? block.physicalEnd) - block.physical - 1;
-          if (compiled && compiled.eip === eip && compiled.mode === mode && lastOffset <= limit) {
+          if ((++this.iterations & 63) === 0) translator.poll?.();
+          if (compiled && compiled.ready !== false && compiled.eip === eip && compiled.mode === mode && lastOffset <= limit) {
             i32[State.dispatched >> 2] = 0;
             compiledRunning = true;
             const retired = translator.enter(compiled, eip, lastOffset, budget - executed);

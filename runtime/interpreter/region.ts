@@ -23,6 +23,8 @@ export interface Region {
   readonly semantics: (Semantic | undefined)[];
   /** The EIP of each instruction (blocks are not contiguous in the region). */
   readonly eips: number[];
+  /** The physical address of each instruction. */
+  readonly physicals: number[];
   /** Physical range covering every byte of its instructions (within one page). */
   readonly physicalStart: number;
   readonly physicalEnd: number;
@@ -66,6 +68,7 @@ export function formRegion(
   const instructions: Instruction[] = [];
   const semantics: (Semantic | undefined)[] = [];
   const eips: number[] = [];
+  const physicals: number[] = [];
   const ranges: number[] = [];
   const placed = new Set<number>();
   let physicalStart = first.physical;
@@ -97,6 +100,7 @@ export function formRegion(
         instructions.push(instruction);
         semantics.push(current.semantics[n]);
         eips.push(pointer);
+        physicals.push(end);
         last = instruction;
         lastEip = pointer;
         end += instruction.length;
@@ -138,5 +142,5 @@ export function formRegion(
       drain();
     }
   }
-  return { instructions, semantics, eips, physicalStart, physicalEnd, ranges };
+  return { instructions, semantics, eips, physicals, physicalStart, physicalEnd, ranges };
 }

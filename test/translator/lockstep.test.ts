@@ -53,6 +53,20 @@ describe("translator", () => {
     expect(machine.interpreter.statistics.blocksCompiled).toBeGreaterThan(0);
   });
 
+  it("compiles in a worker thread while the interpreter goes on, and installs the translations", async () => {
+    const machine = new Machine({ ramSize: 64 << 20 });
+    await enableTranslator(machine, { background: true });
+    loadMultiboot(machine.cpu, readFileSync("bench/guests/bin/sieve.elf"), { cmdline: "scale=1" });
+    const result = machine.run({ maxInstructions: 1_000_000_000 });
+    const stats = machine.interpreter.statistics;
+    expect(result.reason).toBe("debug-exit");
+    // 000132a2: printed by the same C source built and run natively (gcc -O2 -DNATIVE, x86-64).
+    expect(machine.serialText()).toContain("BENCH END 000132a2");
+    expect(stats.compileFailures).toBe(0);
+    expect(stats.backgroundCompileSeconds).toBeGreaterThan(0);
+    expect(stats.compiledInstructions / result.instructions).toBeGreaterThan(0.5);
+  });
+
   it("runs a guest kernel to the same output as the interpreter", async () => {
     const run = async (translate: boolean) => {
       const machine = new Machine({ ramSize: 32 << 20 });

@@ -42,8 +42,10 @@ export interface Dispatcher {
   run(budget: number): number;
   /** The current mode word. */
   mode(): number;
-  /** Put a region's function in the shared table; returns its slot. */
-  add(run: () => number): number;
+  /** Put a region's function in the shared table (or the stale stub until `fill`); returns its slot. */
+  add(run?: () => number): number;
+  /** The function for a slot handed out before its region was compiled (background compilation). */
+  fill(slot: number, run: () => number): void;
   /** The region in `slot` is gone (invalidated or evicted): it can never run again from the jump cache. */
   release(slot: number): void;
   readonly jumpCache: JumpCache;
@@ -136,8 +138,11 @@ export function createDispatcher(cpu: Cpu, capacity: number): Dispatcher {
     add(run) {
       const slot = free.pop();
       if (slot === undefined) throw new Error("dispatcher table is full (the code cache capacity bounds it)");
-      table.set(slot, run);
+      table.set(slot, run ?? exports.stale);
       return slot;
+    },
+    fill(slot, run) {
+      table.set(slot, run);
     },
     release(slot) {
       table.set(slot, exports.stale);
