@@ -257,7 +257,17 @@ export class Interpreter {
 
   /** A block's translation can never run again (its bytes changed, or the cache dropped it). */
   private forgetTranslation(block: DecodedBlock): void {
-    if (block.compiled) this.translator?.release(block.compiled);
+    if (block.compiled) {
+      this.translator?.release(block.compiled);
+      // If the block owned a region, other blocks can no longer start sharing it.
+      const page = block.physical >>> 12;
+      const list = this.regionsByPage.get(page);
+      const kept = list?.filter((region) => region.owner !== block);
+      if (kept !== undefined && kept.length !== list!.length) {
+        if (kept.length === 0) this.regionsByPage.delete(page);
+        else this.regionsByPage.set(page, kept);
+      }
+    }
     block.compiled = undefined;
   }
 
