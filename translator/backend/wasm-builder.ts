@@ -57,6 +57,9 @@ interface FlagRecord {
   unstored: boolean;
 }
 
+/** The flag-record argument of a shared slow-path function that means "the record is in memory already". */
+const NO_FLAG_STORE = -1;
+
 /** Pure arithmetic on constants: the interpreter's own primitives fold them. */
 const folder = new ImmediateBuilder({ i32: new Int32Array(0) } as never);
 
@@ -155,7 +158,98 @@ export class WasmBuilder implements Builder<Value> {
    * fault there must see exact flags), while the fast path keeps it in locals.
    */
   private slowPathCall(name: string, operands: Expression[]): Expression {
-    return this.m.block(null, [...this.flagStores(), ...this.sync(), this.call(name, operands, binaryen.i32)], binaryen.i32);
+    if (this.loop === null) return this.m.block(null, [...this.flagStores(), ...this.sync(), this.call(name, operands, binaryen.i32)], binaryen.i32);
+    // In a region, one function per import does the bookkeeping stores (slowPathFunctions): a call
+    // passing the values is about a third of the code of the stores written out at every access.
+    const m = this.m;
+    this.slowPaths.add(name);
+    const get = (local: number) => m.local.get(local, binaryen.i32);
+    const flags = this.flagArguments();
+    const registers = Array.from({ length: 8 }, (_, n) => get(this.register(n)));
+    const bookkeeping = [m.i32.const(this.currentEip), m.i32.const(this.nextInstructionPointerNumber()), m.i32.add(get(this.loop.retiredBase), m.i32.const(this.currentIndex + 1))];
+    return m.call(`slow_${name}`, [...operands, ...bookkeeping, ...registers, ...flags], binaryen.i32);
+  }
+  /** The flag record as five arguments of a shared function (what flagStores would store), or NO_FLAG_STORE. */
+  private flagArguments(fromLocals = false): Expression[] {
+    const m = this.m;
+    const f = this.flagLocals!;
+    const r = this.record;
+    const get = (local: number) => m.local.get(local, binaryen.i32);
+    if (!fromLocals && r !== null && r.unstored) {
+      return [m.i32.const(encodeLazyOp(r.op, r.size)), this.get(r.result), this.get(r.src1), this.get(r.src2), m.i32.const(r.mask)];
+    }
+    if (fromLocals || (r === null && !this.flagsInMemory)) return [get(f.op), get(f.result), get(f.src1), get(f.src2), get(f.pending)];
+    return [m.i32.const(NO_FLAG_STORE), m.i32.const(0), m.i32.const(0), m.i32.const(0), m.i32.const(0)];
+  }
+  /**
+   * Leave the region through its shared exit function (regionExitFunction): flag record, written
+   * registers, next EIP and retired count stored there, `code` returned.
+   */
+  private exitThroughFunction(code: BlockExit, eip: Expression, flagsFromLocals = false): Expression {
+    const m = this.m;
+    const loop = this.loop!;
+    this.usesExitFunction = true;
+    const registers = Array.from({ length: 8 }, (_, n) => m.local.get(this.register(n), binaryen.i32));
+    const retired = m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1));
+    return m.return(m.call("region_exit", [m.i32.const(code), eip, retired, ...registers, ...this.flagArguments(flagsFromLocals)], binaryen.i32));
+  }
+  private usesExitFunction = false;
+  /** (exit code, next EIP, retired, eight registers, flag record or NO_FLAG_STORE) → the exit code. */
+  private regionExitFunction(): void {
+    if (!this.usesExitFunction) return;
+    const m = this.m;
+    const param = (n: number) => m.local.get(n, binaryen.i32);
+    const registerStores: Expression[] = [];
+    for (let n = 0; n < 8; n++) {
+      if (this.registersWritten & (1 << n)) registerStores.push(this.storeField(State.regs + 4 * n, param(3 + n)));
+    }
+    const body = m.block(null, [
+      m.if(m.i32.ne(param(11), m.i32.const(NO_FLAG_STORE)), m.block(null, [
+        this.storeField(State.lazyOp, param(11)),
+        this.storeField(State.lazyResult, param(12)),
+        this.storeField(State.lazySrc1, param(13)),
+        this.storeField(State.lazySrc2, param(14)),
+        this.storeField(State.lazyPending, param(15)),
+      ], binaryen.none)),
+      ...registerStores,
+      this.storeField(State.eip, param(1)),
+      this.storeField(State.retired, param(2)),
+      m.return(param(0)),
+    ], binaryen.none);
+    m.addFunction("region_exit", binaryen.createType(Array(16).fill(binaryen.i32)), binaryen.i32, [], body);
+  }
+  /** Imports reached through a shared slow-path function (slowPathCall). */
+  private readonly slowPaths = new Set<string>();
+  /**
+   * The shared slow-path functions: (the import's three operands, instruction EIP, next EIP, retired,
+   * the eight registers, the flag record or NO_FLAG_STORE) → stores what the runtime may observe (the
+   * registers the region writes, the bookkeeping, the flag record) and calls the import.
+   */
+  private slowPathFunctions(): void {
+    const m = this.m;
+    const param = (n: number) => m.local.get(n, binaryen.i32);
+    for (const name of this.slowPaths) {
+      const registerStores: Expression[] = [];
+      for (let n = 0; n < 8; n++) {
+        if (this.registersWritten & (1 << n)) registerStores.push(this.storeField(State.regs + 4 * n, param(6 + n)));
+      }
+      const flagStores = m.if(m.i32.ne(param(14), m.i32.const(NO_FLAG_STORE)), m.block(null, [
+        this.storeField(State.lazyOp, param(14)),
+        this.storeField(State.lazyResult, param(15)),
+        this.storeField(State.lazySrc1, param(16)),
+        this.storeField(State.lazySrc2, param(17)),
+        this.storeField(State.lazyPending, param(18)),
+      ], binaryen.none));
+      const body = m.block(null, [
+        flagStores,
+        ...registerStores,
+        this.storeField(State.instructionEip, param(3)),
+        this.storeField(State.eip, param(4)),
+        this.storeField(State.retired, param(5)),
+        m.return(m.call(name, [param(0), param(1), param(2)], binaryen.i32)),
+      ], binaryen.none);
+      m.addFunction(`slow_${name}`, binaryen.createType(Array(19).fill(binaryen.i32)), binaryen.i32, [], body);
+    }
   }
   /** Collect the statements emitted by `body` into a separate list (for if arms). */
   private nested(body: () => void): Expression {
@@ -341,14 +435,13 @@ export class WasmBuilder implements Builder<Value> {
   /** Return from the block function; on this path only, store the pending flag record first. */
   exit(code: BlockExit, target?: Value): Expression {
     const m = this.m;
+    if (this.loop !== null) return this.exitThroughFunction(code, target === undefined ? m.i32.const(this.nextInstructionPointerNumber()) : this.get(target));
     // Nothing can fault after this point: State.instructionEip is not needed, only where to go on.
-    const count = m.i32.const(this.currentIndex + 1);
-    const retired = this.loop ? m.i32.add(m.local.get(this.loop.retiredBase, binaryen.i32), count) : count;
     return m.block(null, [
       ...this.flagStores(),
       ...this.spills(),
       this.storeField(State.eip, target === undefined ? m.i32.const(this.nextInstructionPointerNumber()) : this.get(target)),
-      this.storeField(State.retired, retired),
+      this.storeField(State.retired, m.i32.const(this.currentIndex + 1)),
       m.return(m.i32.const(code)),
     ], binaryen.none);
   }
@@ -439,6 +532,8 @@ export class WasmBuilder implements Builder<Value> {
   /** The entry loads; call after the whole region was emitted (it completes the spill and reload points). */
   prologue(): Expression[] {
     const m = this.m;
+    this.slowPathFunctions();
+    this.regionExitFunction();
     for (const site of this.spillSites) {
       for (let n = 0; n < 8; n++) {
         if (this.registersWritten & (1 << n)) appendChild(site, this.storeField(State.regs + 4 * n, m.local.get(this.register(n), binaryen.i32)));
@@ -690,13 +785,7 @@ export class WasmBuilder implements Builder<Value> {
       m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
       m.if(
         m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
-        m.block(null, [
-          ...this.flagLocalStores(),
-          ...this.spills(),
-          this.storeField(State.eip, this.get(target)),
-          this.storeField(State.retired, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1))),
-          m.return(m.i32.const(BlockExit.Continue)),
-        ], binaryen.none),
+        this.exitThroughFunction(BlockExit.Continue, this.get(target), true),
       ),
       m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), delta)),
       m.local.set(loop.next, ordinal),

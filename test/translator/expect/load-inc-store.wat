@@ -3,12 +3,14 @@
  (type $0 (func (param i32 i32 i32) (result i32)))
  (type $1 (func (param i32) (result i32)))
  (type $2 (func (result i32)))
- (type $3 (func (param i32 i32 i32)))
- (type $4 (func (param i32)))
- (type $5 (func (param i32 i32)))
- (type $6 (func (param i32 i32 i32 i32 i32)))
- (type $7 (func (param i32 i32 i32 i32 i32) (result i32)))
- (type $8 (func (param i32 i32) (result i32)))
+ (type $3 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+ (type $4 (func (param i32 i32 i32)))
+ (type $5 (func (param i32)))
+ (type $6 (func (param i32 i32)))
+ (type $7 (func (param i32 i32 i32 i32 i32)))
+ (type $8 (func (param i32 i32 i32 i32 i32) (result i32)))
+ (type $9 (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+ (type $10 (func (param i32 i32) (result i32)))
  (import "env" "memory" (memory $0 0 65536))
  (import "env" "read8" (func $read8 (param i32 i32 i32) (result i32)))
  (import "env" "read16" (func $read16 (param i32 i32 i32) (result i32)))
@@ -25,6 +27,157 @@
  (import "env" "divide" (func $divide (param i32 i32 i32 i32 i32)))
  (import "env" "helper" (func $helper (param i32 i32 i32 i32 i32) (result i32)))
  (export "entry0" (func $entry0))
+ (func $slow_read32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32) (param $10 i32) (param $11 i32) (param $12 i32) (param $13 i32) (param $14 i32) (param $15 i32) (param $16 i32) (param $17 i32) (param $18 i32) (result i32)
+  (if
+   (i32.ne
+    (local.get $14)
+    (i32.const -1)
+   )
+   (then
+    (i32.store offset=44
+     (i32.const 0)
+     (local.get $14)
+    )
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $15)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $16)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (local.get $17)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (local.get $18)
+    )
+   )
+  )
+  (i32.store
+   (i32.const 0)
+   (local.get $6)
+  )
+  (i32.store offset=300
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=32
+   (i32.const 0)
+   (local.get $4)
+  )
+  (i32.store offset=320
+   (i32.const 0)
+   (local.get $5)
+  )
+  (return
+   (call $read32
+    (local.get $0)
+    (local.get $1)
+    (local.get $2)
+   )
+  )
+ )
+ (func $slow_write32 (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32) (param $10 i32) (param $11 i32) (param $12 i32) (param $13 i32) (param $14 i32) (param $15 i32) (param $16 i32) (param $17 i32) (param $18 i32) (result i32)
+  (if
+   (i32.ne
+    (local.get $14)
+    (i32.const -1)
+   )
+   (then
+    (i32.store offset=44
+     (i32.const 0)
+     (local.get $14)
+    )
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $15)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $16)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (local.get $17)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (local.get $18)
+    )
+   )
+  )
+  (i32.store
+   (i32.const 0)
+   (local.get $6)
+  )
+  (i32.store offset=300
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=32
+   (i32.const 0)
+   (local.get $4)
+  )
+  (i32.store offset=320
+   (i32.const 0)
+   (local.get $5)
+  )
+  (return
+   (call $write32
+    (local.get $0)
+    (local.get $1)
+    (local.get $2)
+   )
+  )
+ )
+ (func $region_exit (param $0 i32) (param $1 i32) (param $2 i32) (param $3 i32) (param $4 i32) (param $5 i32) (param $6 i32) (param $7 i32) (param $8 i32) (param $9 i32) (param $10 i32) (param $11 i32) (param $12 i32) (param $13 i32) (param $14 i32) (param $15 i32) (result i32)
+  (if
+   (i32.ne
+    (local.get $11)
+    (i32.const -1)
+   )
+   (then
+    (i32.store offset=44
+     (i32.const 0)
+     (local.get $11)
+    )
+    (i32.store offset=48
+     (i32.const 0)
+     (local.get $12)
+    )
+    (i32.store offset=52
+     (i32.const 0)
+     (local.get $13)
+    )
+    (i32.store offset=56
+     (i32.const 0)
+     (local.get $14)
+    )
+    (i32.store offset=40
+     (i32.const 0)
+     (local.get $15)
+    )
+   )
+  )
+  (i32.store
+   (i32.const 0)
+   (local.get $3)
+  )
+  (i32.store offset=32
+   (i32.const 0)
+   (local.get $1)
+  )
+  (i32.store offset=320
+   (i32.const 0)
+   (local.get $2)
+  )
+  (return
+   (local.get $0)
+  )
+ )
  (func $region (param $0 i32) (param $1 i32) (result i32)
   (local $2 i32)
   (local $3 i32)
@@ -174,53 +327,29 @@
     )
     (else
      (local.set $19
-      (block (result i32)
-       (i32.store offset=44
-        (i32.const 0)
-        (local.get $3)
+      (call $slow_read32
+       (i32.const 3)
+       (local.get $17)
+       (i32.const 0)
+       (i32.const 4096)
+       (i32.const 4099)
+       (i32.add
+        (local.get $1)
+        (i32.const 1)
        )
-       (i32.store offset=48
-        (i32.const 0)
-        (local.get $4)
-       )
-       (i32.store offset=52
-        (i32.const 0)
-        (local.get $5)
-       )
-       (i32.store offset=56
-        (i32.const 0)
-        (local.get $6)
-       )
-       (i32.store offset=40
-        (i32.const 0)
-        (local.get $7)
-       )
-       (block
-        (i32.store
-         (i32.const 0)
-         (local.get $8)
-        )
-       )
-       (i32.store offset=300
-        (i32.const 0)
-        (i32.const 4096)
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4099)
-       )
-       (i32.store offset=320
-        (i32.const 0)
-        (i32.add
-         (local.get $1)
-         (i32.const 1)
-        )
-       )
-       (call $read32
-        (i32.const 3)
-        (local.get $17)
-        (i32.const 0)
-       )
+       (local.get $8)
+       (local.get $9)
+       (local.get $10)
+       (local.get $11)
+       (local.get $12)
+       (local.get $13)
+       (local.get $14)
+       (local.get $15)
+       (local.get $3)
+       (local.get $4)
+       (local.get $5)
+       (local.get $6)
+       (local.get $7)
       )
      )
     )
@@ -380,139 +509,79 @@
     )
     (else
      (if
-      (block (result i32)
-       (i32.store offset=44
-        (i32.const 0)
-        (i32.const 8192)
-       )
-       (i32.store offset=48
-        (i32.const 0)
-        (local.get $23)
-       )
-       (i32.store offset=52
-        (i32.const 0)
-        (local.get $22)
-       )
-       (i32.store offset=56
-        (i32.const 0)
-        (i32.const 1)
-       )
-       (i32.store offset=40
-        (i32.const 0)
-        (i32.const 2260)
-       )
-       (block
-        (i32.store
-         (i32.const 0)
-         (local.get $8)
-        )
-       )
-       (i32.store offset=300
-        (i32.const 0)
-        (i32.const 4100)
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4103)
-       )
-       (i32.store offset=320
-        (i32.const 0)
-        (i32.add
-         (local.get $1)
-         (i32.const 3)
-        )
-       )
-       (call $write32
+      (call $slow_write32
+       (i32.const 3)
+       (local.get $26)
+       (local.get $24)
+       (i32.const 4100)
+       (i32.const 4103)
+       (i32.add
+        (local.get $1)
         (i32.const 3)
-        (local.get $26)
-        (local.get $24)
        )
+       (local.get $8)
+       (local.get $9)
+       (local.get $10)
+       (local.get $11)
+       (local.get $12)
+       (local.get $13)
+       (local.get $14)
+       (local.get $15)
+       (i32.const 8192)
+       (local.get $23)
+       (local.get $22)
+       (i32.const 1)
+       (i32.const 2260)
       )
       (then
-       (i32.store offset=44
-        (i32.const 0)
-        (i32.const 8192)
-       )
-       (i32.store offset=48
-        (i32.const 0)
-        (local.get $23)
-       )
-       (i32.store offset=52
-        (i32.const 0)
-        (local.get $22)
-       )
-       (i32.store offset=56
-        (i32.const 0)
-        (i32.const 1)
-       )
-       (i32.store offset=40
-        (i32.const 0)
-        (i32.const 2260)
-       )
-       (block
-        (i32.store
-         (i32.const 0)
-         (local.get $8)
-        )
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4103)
-       )
-       (i32.store offset=320
-        (i32.const 0)
-        (i32.add
-         (local.get $1)
-         (i32.const 3)
-        )
-       )
        (return
-        (i32.const 1)
+        (call $region_exit
+         (i32.const 1)
+         (i32.const 4103)
+         (i32.add
+          (local.get $1)
+          (i32.const 3)
+         )
+         (local.get $8)
+         (local.get $9)
+         (local.get $10)
+         (local.get $11)
+         (local.get $12)
+         (local.get $13)
+         (local.get $14)
+         (local.get $15)
+         (i32.const 8192)
+         (local.get $23)
+         (local.get $22)
+         (i32.const 1)
+         (i32.const 2260)
+        )
        )
       )
      )
     )
    )
-   (block
-    (i32.store offset=44
-     (i32.const 0)
-     (i32.const 8192)
-    )
-    (i32.store offset=48
-     (i32.const 0)
-     (local.get $23)
-    )
-    (i32.store offset=52
-     (i32.const 0)
-     (local.get $22)
-    )
-    (i32.store offset=56
-     (i32.const 0)
-     (i32.const 1)
-    )
-    (i32.store offset=40
-     (i32.const 0)
-     (i32.const 2260)
-    )
-    (block
-     (i32.store
-      (i32.const 0)
-      (local.get $8)
-     )
-    )
-    (i32.store offset=32
+   (return
+    (call $region_exit
      (i32.const 0)
      (i32.const 4103)
-    )
-    (i32.store offset=320
-     (i32.const 0)
      (i32.add
       (local.get $1)
       (i32.const 3)
      )
-    )
-    (return
-     (i32.const 0)
+     (local.get $8)
+     (local.get $9)
+     (local.get $10)
+     (local.get $11)
+     (local.get $12)
+     (local.get $13)
+     (local.get $14)
+     (local.get $15)
+     (i32.const 8192)
+     (local.get $23)
+     (local.get $22)
+     (i32.const 1)
+     (i32.const 2260)
     )
    )
    (return
