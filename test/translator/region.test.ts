@@ -98,6 +98,23 @@ describe("regions", () => {
     expect(machine.cpu.reg32(0)).toBe(58);
   });
 
+  it("keeps a loop compiled while it patches the function it calls (code patched again and again stays out of regions)", async () => {
+    // mov ecx, 2000 / xor eax, eax / top: mov [patch+1], ecx / call f / dec ecx / jnz top / jmp done /
+    // f: patch: add eax, imm32 (05 id) / ret / done: — EAX = 2000 + 1999 + … + 1 = 2,001,000.
+    const code = hex("b9d007000031c0890d18000100e8050000004975f2eb060500000000c3");
+    const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
+    await enableTranslator(machine, { threshold: 2 });
+    loadSnippet(machine, code);
+    machine.run({ maxInstructions: 100_000 });
+    const stats = machine.interpreter.statistics;
+    expect(machine.cpu.reg32(0)).toBe(2_001_000);
+    expect(stats.blocksInvalidated).toBeGreaterThanOrEqual(2000);
+    // Once the patched dword counts as volatile, the loop's region leaves `f` out and survives the
+    // patches: a handful of compiles, not one per iteration.
+    expect(stats.blocksCompiled).toBeLessThan(20);
+    expect(stats.compiledInstructions).toBeGreaterThan(0);
+  });
+
   it.each([1, 2, 50])("agrees with the interpreter after every compiled unit (threshold %i)", async (threshold) => {
     const report = await runLockstep({ load: (machine) => loadSnippet(machine, PROGRAM), ramSize: 4 << 20, maxInstructions: 200_000, translator: { threshold } });
     expect(report.differences).toEqual([]);
