@@ -23,7 +23,11 @@ export function random(seed: number): () => number {
 const FREE = [0, 1, 2, 3, 7];
 const ESI = 6;
 
-export function randomProgram(seed: number, bodyLength = 40, iterations = 30): number[] {
+/**
+ * `narrow`: also 8-bit ALU operations (AL..BH) and an operand-size prefix (66) on a quarter of the
+ * 32-bit forms, so 16-bit and 8-bit flag records and partial-register writes are exercised.
+ */
+export function randomProgram(seed: number, bodyLength = 40, iterations = 30, narrow = false): number[] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const byte = () => Math.floor(next() * 256);
@@ -45,12 +49,29 @@ export function randomProgram(seed: number, bodyLength = 40, iterations = 30): n
     () => [0x8d, 0x44 | (register() << 3), (pick([0, 1, 2]) << 6) | (register() << 3) | register(), byte()],
     () => [0x0f, 0xaf, modrmRegisters(register(), register())],
     () => [0xf7, 0xc0 | (pick([2, 3]) << 3) | register()],
+  ];
+  // Stack templates keep their 32-bit size (a 16-bit PUSHF popped as 32 bits would drift ESP).
+  const stackTemplates: (() => number[])[] = [
     () => [0x9c, 0x58 + register()], // pushfd; pop r
     () => {
       const r = register();
       return [0x50 + r, 0x58 + register()];
     },
   ];
+  // 8-bit registers 0-7 are AL CL DL BL AH CH DH BH: all inside EAX..EBX.
+  const byteTemplates: (() => number[])[] = [
+    () => [pick([0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38]), 0xc0 | (Math.floor(next() * 8) << 3) | Math.floor(next() * 8)],
+    () => [0x80, 0xc0 | (Math.floor(next() * 8) << 3) | Math.floor(next() * 8), byte()],
+    () => [pick([0x02, 0x12, 0x1a, 0x2a]), 0x40 | (Math.floor(next() * 8) << 3) | ESI, 4 * Math.floor(next() * 16) + Math.floor(next() * 4)],
+    () => [0xfe, 0xc0 | (pick([0, 1]) << 3) | Math.floor(next() * 8)],
+  ];
+  const instruction = (): number[] => {
+    const choice = next();
+    if (choice < 0.12) return pick(stackTemplates)();
+    if (narrow && choice < 0.3) return pick(byteTemplates)();
+    const body = pick(templates)();
+    return narrow && next() < 0.25 ? [0x66, ...body] : body;
+  };
   const functions = [
     [0x01, modrmRegisters(3, 0), 0xc3], // add eax, ebx; ret
     [0x11, modrmRegisters(1, 2), 0xc3], // adc edx, ecx; ret
@@ -67,13 +88,13 @@ export function randomProgram(seed: number, bodyLength = 40, iterations = 30): n
     const choice = next();
     if (choice < 0.08) {
       // Jcc over the next instruction.
-      const skipped = pick(templates)();
+      const skipped = instruction();
       code.push(0x70 + Math.floor(next() * 16), skipped.length, ...skipped);
     } else if (choice < 0.13) {
       code.push(0xe8, 0, 0, 0, 0);
       calls.push({ at: code.length, target: Math.floor(next() * functions.length) });
     } else {
-      code.push(...pick(templates)());
+      code.push(...instruction());
     }
   }
   code.push(0x4d); // dec ebp

@@ -24,4 +24,17 @@ describe("random looping programs", () => {
     // The loop ran to its end (30 iterations of a 40-instruction body) and reached the UD2 after it.
     expect(report.instructions).toBeGreaterThan(1000);
   });
+
+  it.each(SEEDS.slice(0, 16))("seed %i with 8- and 16-bit operations agrees with the interpreter", async (seed) => {
+    const code = randomProgram(seed + 5000, 40, 30, true);
+    const report = await runLockstep({
+      load: (machine) => loadSnippet(machine, code),
+      ramSize: 4 << 20,
+      maxInstructions: 200_000,
+      translator: { threshold: 1 + (seed % 3) },
+    });
+    expect(report.differences).toEqual([]);
+    expect(report.compiledUnits).toBeGreaterThan(0);
+    expect(report.instructions).toBeGreaterThan(1000);
+  });
 });

@@ -74,7 +74,7 @@ export const arithmeticSemantics = {
   ADD: binary(add, FlagOp.Add, true),
   ADC: binary(add, FlagOp.Add, true, true),
   SUB: binary(sub, FlagOp.Sub, true),
-  SBB: binary(sub, FlagOp.Sub, true, true),
+  SBB: binary(sub, FlagOp.SubWithBorrow, true, true),
   CMP: binary(sub, FlagOp.Sub, false),
   AND: logic((b, x, y) => b.and(x, y), true),
   OR: logic((b, x, y) => b.or(x, y), true),

@@ -55,8 +55,11 @@ export function flagMask(letters: string | undefined): number {
 }
 
 /**
- * How the recorded operation defines the flags. ADC shares Add and SBB shares Sub: the carry out of the
- * top bit follows from the operands and the result alone, whatever the carry in was.
+ * How the recorded operation defines the flags. ADC shares Add: the carry out of the top bit follows
+ * from the operands and the result alone, whatever the carry in was. SBB's flags follow Sub's
+ * formulas too, but it has its own op: with a borrow in, src1 - src2 is not the comparison of the
+ * operands that conditionFromRecord reads from a Sub record (SBB EAX,EAX with CF=1 gives -1 and
+ * "less", although the operands are equal).
  */
 export const enum FlagOp {
   /** ADD ADC INC XADD: src1 + src2 (+ carry) = result. */
@@ -73,10 +76,12 @@ export const enum FlagOp {
   Sar = 5,
   /** MUL/IMUL: CF = OF = (src1 != 0) (src1 is the overflow indicator), S Z P from result, AF = 0. */
   Multiply = 6,
+  /** SBB: src1 - src2 - borrow = result; flags as Sub, no operand comparison. */
+  SubWithBorrow = 7,
 }
 
 /** Number of FlagOp values (for tables indexed by op). */
-export const FLAG_OP_COUNT = 7;
+export const FLAG_OP_COUNT = 8;
 
 function signBit<V>(b: Builder<V>, size: Size, v: V): V {
   return b.and(b.shr(v, b.constant(size - 1)), b.constant(1));
@@ -99,6 +104,7 @@ export function flagFromRecord<V>(
   src2: V,
   flagBit: number,
 ): V {
+  if (op === FlagOp.SubWithBorrow) op = FlagOp.Sub;
   switch (flagBit) {
     case Flag.ZF:
       return b.eqz(b.zext(size, result));
