@@ -81,8 +81,9 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
       dispatcher.release(code.slot);
       records.get(code)?.waiting.delete(code);
     },
-    poll() {
-      if (background === null || background.compiler.pending === 0) return;
+    // Only with a background compiler: the run loop then skips the call altogether.
+    poll: background === null ? undefined : () => {
+      if (background.compiler.pending === 0) return;
       statistics.compileSeconds += background.compiler.poll(
         (record) => {
           for (const code of record.waiting) {

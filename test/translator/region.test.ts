@@ -46,11 +46,12 @@ function expectedSum(): number {
   return sum;
 }
 
-async function runTranslated(threshold: number) {
+/** Run `code` (PROGRAM by default) with the translator until the UD2 after it. */
+async function runTranslated(threshold: number, code = PROGRAM, maxInstructions = 10_000_000) {
   const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
   await enableTranslator(machine, { threshold });
-  const end = loadSnippet(machine, PROGRAM);
-  const result = machine.run({ maxInstructions: 10_000_000 });
+  const end = loadSnippet(machine, code);
+  const result = machine.run({ maxInstructions });
   return { machine, result, end };
 }
 
@@ -89,11 +90,7 @@ describe("regions", () => {
     // mov ecx, 100 / xor eax, eax / head: adc eax, 0 / cmp ecx, 60 / lea ecx, [ecx-1] / jecxz done /
     // jmp head / done: — ADC adds the CF of the previous iteration's CMP (ECX below 60): ECX was
     // 59..2 at 58 of those CMPs, so EAX ends at 58.
-    const code = hex("b96400000031c083d00083f93c8d49ffe302ebf3");
-    const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
-    await enableTranslator(machine, { threshold: 2 });
-    loadSnippet(machine, code);
-    machine.run({ maxInstructions: 10_000 });
+    const { machine } = await runTranslated(2, hex("b96400000031c083d00083f93c8d49ffe302ebf3"), 10_000);
     expect(machine.interpreter.statistics.blocksCompiled).toBeGreaterThan(0);
     expect(machine.cpu.reg32(0)).toBe(58);
   });
@@ -101,11 +98,7 @@ describe("regions", () => {
   it("keeps a loop compiled while it patches the function it calls (code patched again and again stays out of regions)", async () => {
     // mov ecx, 2000 / xor eax, eax / top: mov [patch+1], ecx / call f / dec ecx / jnz top / jmp done /
     // f: patch: add eax, imm32 (05 id) / ret / done: — EAX = 2000 + 1999 + … + 1 = 2,001,000.
-    const code = hex("b9d007000031c0890d18000100e8050000004975f2eb060500000000c3");
-    const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
-    await enableTranslator(machine, { threshold: 2 });
-    loadSnippet(machine, code);
-    machine.run({ maxInstructions: 100_000 });
+    const { machine } = await runTranslated(2, hex("b9d007000031c0890d18000100e8050000004975f2eb060500000000c3"), 100_000);
     const stats = machine.interpreter.statistics;
     expect(machine.cpu.reg32(0)).toBe(2_001_000);
     expect(stats.blocksInvalidated).toBeGreaterThanOrEqual(2000);

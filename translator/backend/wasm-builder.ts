@@ -194,24 +194,31 @@ export class WasmBuilder implements Builder<Value> {
     return m.return(m.call("region_exit", [m.i32.const(code), eip, retired, ...registers, ...this.flagArguments(flagsFromLocals)], binaryen.i32));
   }
   private usesExitFunction = false;
+  /** The five lazy-flag fields of the state block, stored from five values (op word first). */
+  private lazyRecordStores(fields: readonly Expression[]): Expression[] {
+    return [State.lazyOp, State.lazyResult, State.lazySrc1, State.lazySrc2, State.lazyPending].map((offset, n) => this.storeField(offset, fields[n]!));
+  }
+  /**
+   * In a shared function, the stores of what its caller passed from `first` on: eight registers (the
+   * ones the region writes are stored), then the flag record unless it is NO_FLAG_STORE.
+   */
+  private savedStateStores(first: number): Expression[] {
+    const m = this.m;
+    const param = (n: number) => m.local.get(n, binaryen.i32);
+    const registerStores: Expression[] = [];
+    for (let n = 0; n < 8; n++) {
+      if (this.registersWritten & (1 << n)) registerStores.push(this.storeField(State.regs + 4 * n, param(first + n)));
+    }
+    const flags = [0, 1, 2, 3, 4].map((n) => param(first + 8 + n));
+    return [m.if(m.i32.ne(param(first + 8), m.i32.const(NO_FLAG_STORE)), m.block(null, this.lazyRecordStores(flags), binaryen.none)), ...registerStores];
+  }
   /** (exit code, next EIP, retired, eight registers, flag record or NO_FLAG_STORE) → the exit code. */
   private regionExitFunction(): void {
     if (!this.usesExitFunction) return;
     const m = this.m;
     const param = (n: number) => m.local.get(n, binaryen.i32);
-    const registerStores: Expression[] = [];
-    for (let n = 0; n < 8; n++) {
-      if (this.registersWritten & (1 << n)) registerStores.push(this.storeField(State.regs + 4 * n, param(3 + n)));
-    }
     const body = m.block(null, [
-      m.if(m.i32.ne(param(11), m.i32.const(NO_FLAG_STORE)), m.block(null, [
-        this.storeField(State.lazyOp, param(11)),
-        this.storeField(State.lazyResult, param(12)),
-        this.storeField(State.lazySrc1, param(13)),
-        this.storeField(State.lazySrc2, param(14)),
-        this.storeField(State.lazyPending, param(15)),
-      ], binaryen.none)),
-      ...registerStores,
+      ...this.savedStateStores(3),
       this.storeField(State.eip, param(1)),
       this.storeField(State.retired, param(2)),
       m.return(param(0)),
@@ -229,20 +236,8 @@ export class WasmBuilder implements Builder<Value> {
     const m = this.m;
     const param = (n: number) => m.local.get(n, binaryen.i32);
     for (const name of this.slowPaths) {
-      const registerStores: Expression[] = [];
-      for (let n = 0; n < 8; n++) {
-        if (this.registersWritten & (1 << n)) registerStores.push(this.storeField(State.regs + 4 * n, param(6 + n)));
-      }
-      const flagStores = m.if(m.i32.ne(param(14), m.i32.const(NO_FLAG_STORE)), m.block(null, [
-        this.storeField(State.lazyOp, param(14)),
-        this.storeField(State.lazyResult, param(15)),
-        this.storeField(State.lazySrc1, param(16)),
-        this.storeField(State.lazySrc2, param(17)),
-        this.storeField(State.lazyPending, param(18)),
-      ], binaryen.none));
       const body = m.block(null, [
-        flagStores,
-        ...registerStores,
+        ...this.savedStateStores(6),
         this.storeField(State.instructionEip, param(3)),
         this.storeField(State.eip, param(4)),
         this.storeField(State.retired, param(5)),
@@ -368,13 +363,7 @@ export class WasmBuilder implements Builder<Value> {
     const r = this.record;
     if (r === null) return this.flagsInMemory ? [] : this.flagLocalStores();
     if (!r.unstored) return [];
-    return [
-      this.storeField(State.lazyOp, this.m.i32.const(encodeLazyOp(r.op, r.size))),
-      this.storeField(State.lazyResult, this.get(r.result)),
-      this.storeField(State.lazySrc1, this.get(r.src1)),
-      this.storeField(State.lazySrc2, this.get(r.src2)),
-      this.storeField(State.lazyPending, this.m.i32.const(r.mask)),
-    ];
+    return this.lazyRecordStores([this.m.i32.const(encodeLazyOp(r.op, r.size)), this.get(r.result), this.get(r.src1), this.get(r.src2), this.m.i32.const(r.mask)]);
   }
   /**
    * Put the flag record into memory now: before anything the runtime can observe (an import call that
@@ -390,14 +379,7 @@ export class WasmBuilder implements Builder<Value> {
   private flagLocalStores(): Expression[] {
     const f = this.flagLocals!;
     const m = this.m;
-    const get = (local: number) => m.local.get(local, binaryen.i32);
-    return [
-      this.storeField(State.lazyOp, get(f.op)),
-      this.storeField(State.lazyResult, get(f.result)),
-      this.storeField(State.lazySrc1, get(f.src1)),
-      this.storeField(State.lazySrc2, get(f.src2)),
-      this.storeField(State.lazyPending, get(f.pending)),
-    ];
+    return this.lazyRecordStores([f.op, f.result, f.src1, f.src2, f.pending].map((local) => m.local.get(local, binaryen.i32)));
   }
   /** Put the current flag record into the flag locals (on a path into an entry point). */
   private flagsToLocals(): Expression[] {
