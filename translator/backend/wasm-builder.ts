@@ -296,13 +296,18 @@ export class WasmBuilder implements Builder<Value> {
     const statements = this.takeStatements();
     const tail = m.return(m.i32.const(BlockExit.Continue));
     const starts = this.entryStarts;
-    if (this.loop === null || starts.length === 0) return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...statements, tail], binaryen.none));
+    if (this.loop === null) return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...statements, tail], binaryen.none));
+    // The code of entry `ordinal`, a wasm loop if a branch in it goes back to its start.
+    const segment = (ordinal: number, code: Expression[]): Expression[] =>
+      this.segmentLoops.has(ordinal) ? [m.loop(`segment${ordinal}`, m.block(null, code, binaryen.none))] : code;
+    if (starts.length === 0) return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...segment(0, statements), tail], binaryen.none));
     const labels = [0, ...starts.map((_, n) => n + 1)].map((n) => `entry${n}`);
     let nest = m.block(labels[0]!, [m.switch(labels, labels[0]!, m.local.get(this.loop.next, binaryen.i32))], binaryen.none);
     for (let n = 1; n < labels.length; n++) {
-      nest = m.block(labels[n]!, [nest, ...statements.slice(n === 1 ? 0 : starts[n - 2], starts[n - 1])], binaryen.none);
+      nest = m.block(labels[n]!, [nest, ...segment(n - 1, statements.slice(n === 1 ? 0 : starts[n - 2], starts[n - 1]))], binaryen.none);
     }
-    return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [nest, ...statements.slice(starts[starts.length - 1]), tail], binaryen.none));
+    const last = segment(labels.length - 1, statements.slice(starts[starts.length - 1]));
+    return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [nest, ...last, tail], binaryen.none));
   }
   static readonly LOOP_LABEL = "region";
   static readonly LOOP_ITERATIONS = 1 << 12;
@@ -321,6 +326,7 @@ export class WasmBuilder implements Builder<Value> {
         this.flagsInLocals = true;
         this.flagsInMemory = false;
         if (index > 0) this.entryStarts.push(this.statements.length);
+        this.segment = { index, ordinal: loop.entries.get(eip)?.[1] ?? 0 };
       }
     }
     this.currentEip = eip;
@@ -332,6 +338,10 @@ export class WasmBuilder implements Builder<Value> {
   }
   private currentIndex = 0;
   private currentKey = "";
+  /** The entry point whose code the current instruction is in (its segment of the region body). */
+  private segment = { index: 0, ordinal: 0 };
+  /** Ordinals of segments a branch inside them goes back to their start: wrapped in a wasm loop. */
+  private readonly segmentLoops = new Set<number>();
   /**
    * The instruction bookkeeping the runtime can observe, stored only on paths that reach it (an
    * import call, an exit): State.instructionEip (a fault restores EIP from it), State.eip (the next
@@ -713,6 +723,7 @@ export class WasmBuilder implements Builder<Value> {
       const entry = loop.entries.get(target.constant);
       if (entry === undefined) this.emit(this.exit(BlockExit.Continue, target));
       else if (entry[0] > this.currentIndex) this.emit(this.forwardBranch(entry[0], entry[1]));
+      else if (entry[0] === this.segment.index) this.emit(this.segmentLoopBranch(target, entry[1]));
       else this.emit(this.internalBranch(target, this.m.i32.const(entry[1]), this.m.i32.const(this.currentIndex + 1 - entry[0])));
       return;
     }
@@ -758,6 +769,27 @@ export class WasmBuilder implements Builder<Value> {
    * count: State.retired is retiredBase + (index of the instruction + 1), so after the branch the
    * instructions up to this one are retired and counting resumes at the entry's index.
    */
+  /**
+   * A branch back to the start of the code it is in (a loop of one block, the common inner loop):
+   * that code becomes a wasm `loop` and the branch goes straight to it, so the engine sees a natural
+   * loop instead of a second trip through the br_table. Counted against LOOP_ITERATIONS all the same.
+   */
+  private segmentLoopBranch(target: Value, ordinal: number): Expression {
+    const loop = this.loop!;
+    const m = this.m;
+    const local = (n: number) => m.local.get(n, binaryen.i32);
+    this.segmentLoops.add(ordinal);
+    return m.block(null, [
+      ...this.flagsToLocals(),
+      m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
+      m.if(
+        m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
+        this.exitThroughFunction(BlockExit.Continue, this.get(target), true),
+      ),
+      m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1 - this.segment.index))),
+      m.br(`segment${ordinal}`),
+    ], binaryen.none);
+  }
   private internalBranch(target: Value, ordinal: Expression, delta: Expression): Expression {
     const loop = this.loop!;
     const m = this.m;

@@ -132,173 +132,172 @@
      (i32.const 5)
     )
    )
-   (local.set $16
-    (local.get $9)
-   )
-   (local.set $17
-    (i32.sub
-     (local.get $16)
-     (i32.const 1)
+   (loop $segment1
+    (local.set $16
+     (local.get $9)
     )
-   )
-   (local.set $9
-    (local.get $17)
-   )
-   (if
-    (i32.and
-     (local.get $7)
-     (i32.const -2261)
-    )
-    (then
-     (i32.store offset=44
-      (i32.const 0)
-      (local.get $3)
-     )
-     (i32.store offset=48
-      (i32.const 0)
-      (local.get $4)
-     )
-     (i32.store offset=52
-      (i32.const 0)
-      (local.get $5)
-     )
-     (i32.store offset=56
-      (i32.const 0)
-      (local.get $6)
-     )
-     (i32.store offset=40
-      (i32.const 0)
-      (local.get $7)
-     )
-     (block
-      (block
-       (i32.store offset=4
-        (i32.const 0)
-        (local.get $9)
-       )
-      )
-      (i32.store offset=300
-       (i32.const 0)
-       (i32.const 4101)
-      )
-      (i32.store offset=32
-       (i32.const 0)
-       (i32.const 4102)
-      )
-      (i32.store offset=320
-       (i32.const 0)
-       (i32.add
-        (local.get $1)
-        (i32.const 2)
-       )
-      )
-      (call $keepFlags
-       (i32.const -2261)
-      )
+    (local.set $17
+     (i32.sub
+      (local.get $16)
+      (i32.const 1)
      )
     )
-   )
-   (local.set $18
-    (i32.eqz
+    (local.set $9
      (local.get $17)
     )
-   )
-   (local.set $19
-    (i32.xor
-     (local.get $18)
-     (i32.const 1)
+    (if
+     (i32.and
+      (local.get $7)
+      (i32.const -2261)
+     )
+     (then
+      (i32.store offset=44
+       (i32.const 0)
+       (local.get $3)
+      )
+      (i32.store offset=48
+       (i32.const 0)
+       (local.get $4)
+      )
+      (i32.store offset=52
+       (i32.const 0)
+       (local.get $5)
+      )
+      (i32.store offset=56
+       (i32.const 0)
+       (local.get $6)
+      )
+      (i32.store offset=40
+       (i32.const 0)
+       (local.get $7)
+      )
+      (block
+       (block
+        (i32.store offset=4
+         (i32.const 0)
+         (local.get $9)
+        )
+       )
+       (i32.store offset=300
+        (i32.const 0)
+        (i32.const 4101)
+       )
+       (i32.store offset=32
+        (i32.const 0)
+        (i32.const 4102)
+       )
+       (i32.store offset=320
+        (i32.const 0)
+        (i32.add
+         (local.get $1)
+         (i32.const 2)
+        )
+       )
+       (call $keepFlags
+        (i32.const -2261)
+       )
+      )
+     )
     )
-   )
-   (if
-    (local.get $19)
-    (then
-     (block
-      (local.set $3
-       (i32.const 8193)
-      )
-      (local.set $4
-       (local.get $17)
-      )
-      (local.set $5
-       (local.get $16)
-      )
-      (local.set $6
-       (i32.const 1)
-      )
-      (local.set $7
-       (i32.const 2260)
-      )
-      (local.set $2
-       (i32.add
-        (local.get $2)
+    (local.set $18
+     (i32.eqz
+      (local.get $17)
+     )
+    )
+    (local.set $19
+     (i32.xor
+      (local.get $18)
+      (i32.const 1)
+     )
+    )
+    (if
+     (local.get $19)
+     (then
+      (block
+       (local.set $3
+        (i32.const 8193)
+       )
+       (local.set $4
+        (local.get $17)
+       )
+       (local.set $5
+        (local.get $16)
+       )
+       (local.set $6
         (i32.const 1)
        )
-      )
-      (if
-       (i32.ge_u
-        (local.get $2)
-        (i32.const 4096)
+       (local.set $7
+        (i32.const 2260)
        )
-       (then
-        (return
-         (call $region_exit
-          (i32.const 0)
-          (i32.const 4101)
-          (i32.add
-           (local.get $1)
-           (i32.const 3)
+       (local.set $2
+        (i32.add
+         (local.get $2)
+         (i32.const 1)
+        )
+       )
+       (if
+        (i32.ge_u
+         (local.get $2)
+         (i32.const 4096)
+        )
+        (then
+         (return
+          (call $region_exit
+           (i32.const 0)
+           (i32.const 4101)
+           (i32.add
+            (local.get $1)
+            (i32.const 3)
+           )
+           (local.get $8)
+           (local.get $9)
+           (local.get $10)
+           (local.get $11)
+           (local.get $12)
+           (local.get $13)
+           (local.get $14)
+           (local.get $15)
+           (local.get $3)
+           (local.get $4)
+           (local.get $5)
+           (local.get $6)
+           (local.get $7)
           )
-          (local.get $8)
-          (local.get $9)
-          (local.get $10)
-          (local.get $11)
-          (local.get $12)
-          (local.get $13)
-          (local.get $14)
-          (local.get $15)
-          (local.get $3)
-          (local.get $4)
-          (local.get $5)
-          (local.get $6)
-          (local.get $7)
          )
         )
        )
-      )
-      (local.set $1
-       (i32.add
-        (local.get $1)
-        (i32.const 2)
+       (local.set $1
+        (i32.add
+         (local.get $1)
+         (i32.const 2)
+        )
        )
+       (br $segment1)
       )
-      (local.set $0
-       (i32.const 1)
-      )
-      (br $region)
      )
     )
-   )
-   (return
-    (call $region_exit
-     (i32.const 0)
-     (i32.const 4104)
-     (i32.add
-      (local.get $1)
-      (i32.const 3)
+    (return
+     (call $region_exit
+      (i32.const 0)
+      (i32.const 4104)
+      (i32.add
+       (local.get $1)
+       (i32.const 3)
+      )
+      (local.get $8)
+      (local.get $9)
+      (local.get $10)
+      (local.get $11)
+      (local.get $12)
+      (local.get $13)
+      (local.get $14)
+      (local.get $15)
+      (i32.const 8193)
+      (local.get $17)
+      (local.get $16)
+      (i32.const 1)
+      (i32.const 2260)
      )
-     (local.get $8)
-     (local.get $9)
-     (local.get $10)
-     (local.get $11)
-     (local.get $12)
-     (local.get $13)
-     (local.get $14)
-     (local.get $15)
-     (i32.const 8193)
-     (local.get $17)
-     (local.get $16)
-     (i32.const 1)
-     (i32.const 2260)
     )
    )
    (return
