@@ -598,53 +598,59 @@ export class WasmBuilder implements Builder<Value> {
   }
   /**
    * The inline fast path of a memory access: a flat, present, writable data segment (base 0, limit
-   * 4 GiB) and a shadow-TLB hit for this privilege and access kind, not crossing a page. Evaluates to
-   * the host address in `host` and to 1 when the fast path applies (runtime/mmu/tlb-entry.ts).
+   * 4 GiB) and a shadow-TLB hit for this privilege and access kind, not crossing a page
+   * (runtime/mmu/tlb-entry.ts). Sets `host` to the host address and returns the tests that send the
+   * access to the slow path, each one a `br_if` (a compare and a jump, not booleans combined).
    */
-  private fastPath(segment: number, offset: Value, bytes: number, write: boolean, host: number): Expression {
+  private fastPath(segment: number, offset: Value, bytes: number, write: boolean, host: number): Expression[] {
     const m = this.m;
     const field = (f: number) => this.loadField(State.segments + segment * 16 + f);
     const linear = this.newLocal();
     const entry = this.newLocal();
     const { mask, expected } = fastPathTest(write, this.cpl === 3);
+    const misses: Expression[] = [];
     // Flatness of DS/ES/SS is part of the region's mode (checked before it runs); others are checked here.
-    const knownFlat = this.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS);
-    const flatData = knownFlat
-      ? m.i32.const(1)
-      : m.i32.and(
-          m.i32.eq(m.i32.and(field(12), m.i32.const(0x9e)), m.i32.const(0x92)),
-          m.i32.and(m.i32.eqz(field(4)), m.i32.eq(field(8), m.i32.const(-1))),
-        );
+    if (!(this.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS))) {
+      misses.push(m.i32.ne(m.i32.and(field(12), m.i32.const(0x9e)), m.i32.const(0x92)), field(4), m.i32.ne(field(8), m.i32.const(-1)));
+    }
     this.emit(m.local.set(linear, this.get(offset)));
     this.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(m.local.get(linear, binaryen.i32), m.i32.const(12)), m.i32.const(2)))));
     this.emit(m.local.set(host, m.i32.xor(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(~0xfff)), m.local.get(linear, binaryen.i32))));
-    const hit = m.i32.eq(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(mask)), m.i32.const(expected));
+    misses.push(m.i32.ne(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(mask)), m.i32.const(expected)));
     // A single byte never crosses into the next page.
-    const inPage = bytes === 1 ? null : m.i32.le_u(m.i32.and(m.local.get(linear, binaryen.i32), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes));
-    const checks = knownFlat ? hit : m.i32.and(flatData, hit);
-    return inPage === null ? checks : m.i32.and(checks, inPage);
+    if (bytes > 1) misses.push(m.i32.gt_u(m.i32.and(m.local.get(linear, binaryen.i32), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes)));
+    return misses;
+  }
+  /** `block $done { block $slow { br_if $slow miss… ; fast; br $done } slow }`. */
+  private accessPaths(misses: readonly Expression[], fast: Expression, slow: Expression): Expression {
+    const m = this.m;
+    const id = this.labels++;
+    return m.block(`done${id}`, [
+      m.block(`slow${id}`, [...misses.map((miss) => m.br(`slow${id}`, miss)), fast, m.br(`done${id}`)], binaryen.none),
+      slow,
+    ], binaryen.none);
   }
   load(size: Size, segment: number, offset: Value, forWrite?: boolean): Value {
     const m = this.m;
     const host = this.newLocal();
     const result = this.newLocal();
-    const fast = this.fastPath(segment, offset, size >> 3, forWrite === true, host);
+    const misses = this.fastPath(segment, offset, size >> 3, forWrite === true, host);
     const at = m.local.get(host, binaryen.i32);
     const direct = size === 32 ? m.i32.load(0, 1, at) : size === 16 ? m.i32.load16_u(0, 1, at) : m.i32.load8_u(0, 1, at);
     const slow = this.slowPathCall(`read${size}`, [m.i32.const(segment), this.get(offset), m.i32.const(forWrite ? 1 : 0)]);
-    this.emit(m.if(fast, m.local.set(result, direct), m.local.set(result, slow)));
+    this.emit(this.accessPaths(misses, m.local.set(result, direct), m.local.set(result, slow)));
     return { local: result };
   }
   store(size: Size, segment: number, offset: Value, value: Value): void {
     const m = this.m;
     const host = this.newLocal();
-    const fast = this.fastPath(segment, offset, size >> 3, true, host);
+    const misses = this.fastPath(segment, offset, size >> 3, true, host);
     const at = m.local.get(host, binaryen.i32);
     const v = this.get(value);
     const direct = size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
     // The slow path may hit translated code (the import returns 1): leave before the next instruction.
     const slow = m.if(this.slowPathCall(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
-    this.emit(m.if(fast, direct, slow));
+    this.emit(this.accessPaths(misses, direct, slow));
   }
   probeWrite(segment: number, offset: Value, bytes: number): void {
     this.flushFlags();

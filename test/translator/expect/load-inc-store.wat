@@ -275,34 +275,34 @@
      (local.get $20)
     )
    )
-   (if
-    (i32.and
-     (i32.and
-      (i32.and
-       (i32.eq
-        (i32.and
-         (i32.load offset=124
-          (i32.const 0)
-         )
-         (i32.const 158)
-        )
-        (i32.const 146)
-       )
+   (block $done0
+    (block $slow0
+     (br_if $slow0
+      (i32.ne
        (i32.and
-        (i32.eqz
-         (i32.load offset=116
-          (i32.const 0)
-         )
+        (i32.load offset=124
+         (i32.const 0)
         )
-        (i32.eq
-         (i32.load offset=120
-          (i32.const 0)
-         )
-         (i32.const -1)
-        )
+        (i32.const 158)
        )
+       (i32.const 146)
       )
-      (i32.eq
+     )
+     (br_if $slow0
+      (i32.load offset=116
+       (i32.const 0)
+      )
+     )
+     (br_if $slow0
+      (i32.ne
+       (i32.load offset=120
+        (i32.const 0)
+       )
+       (i32.const -1)
+      )
+     )
+     (br_if $slow0
+      (i32.ne
        (i32.and
         (local.get $21)
         (i32.const 1)
@@ -310,47 +310,46 @@
        (i32.const 1)
       )
      )
-     (i32.le_u
-      (i32.and
-       (local.get $20)
-       (i32.const 4095)
+     (br_if $slow0
+      (i32.gt_u
+       (i32.and
+        (local.get $20)
+        (i32.const 4095)
+       )
+       (i32.const 4092)
       )
-      (i32.const 4092)
      )
-    )
-    (then
      (local.set $19
       (i32.load align=1
        (local.get $18)
       )
      )
+     (br $done0)
     )
-    (else
-     (local.set $19
-      (call $slow_read32
-       (i32.const 3)
-       (local.get $17)
-       (i32.const 0)
-       (i32.const 4096)
-       (i32.const 4099)
-       (i32.add
-        (local.get $1)
-        (i32.const 1)
-       )
-       (local.get $8)
-       (local.get $9)
-       (local.get $10)
-       (local.get $11)
-       (local.get $12)
-       (local.get $13)
-       (local.get $14)
-       (local.get $15)
-       (local.get $3)
-       (local.get $4)
-       (local.get $5)
-       (local.get $6)
-       (local.get $7)
+    (local.set $19
+     (call $slow_read32
+      (i32.const 3)
+      (local.get $17)
+      (i32.const 0)
+      (i32.const 4096)
+      (i32.const 4099)
+      (i32.add
+       (local.get $1)
+       (i32.const 1)
       )
+      (local.get $8)
+      (local.get $9)
+      (local.get $10)
+      (local.get $11)
+      (local.get $12)
+      (local.get $13)
+      (local.get $14)
+      (local.get $15)
+      (local.get $3)
+      (local.get $4)
+      (local.get $5)
+      (local.get $6)
+      (local.get $7)
      )
     )
    )
@@ -458,34 +457,34 @@
      (local.get $28)
     )
    )
-   (if
-    (i32.and
-     (i32.and
-      (i32.and
-       (i32.eq
-        (i32.and
-         (i32.load offset=124
-          (i32.const 0)
-         )
-         (i32.const 158)
-        )
-        (i32.const 146)
-       )
+   (block $done1
+    (block $slow1
+     (br_if $slow1
+      (i32.ne
        (i32.and
-        (i32.eqz
-         (i32.load offset=116
-          (i32.const 0)
-         )
+        (i32.load offset=124
+         (i32.const 0)
         )
-        (i32.eq
-         (i32.load offset=120
-          (i32.const 0)
-         )
-         (i32.const -1)
-        )
+        (i32.const 158)
        )
+       (i32.const 146)
       )
-      (i32.eq
+     )
+     (br_if $slow1
+      (i32.load offset=116
+       (i32.const 0)
+      )
+     )
+     (br_if $slow1
+      (i32.ne
+       (i32.load offset=120
+        (i32.const 0)
+       )
+       (i32.const -1)
+      )
+     )
+     (br_if $slow1
+      (i32.ne
        (i32.and
         (local.get $29)
         (i32.const 18)
@@ -493,69 +492,68 @@
        (i32.const 2)
       )
      )
-     (i32.le_u
-      (i32.and
-       (local.get $28)
-       (i32.const 4095)
+     (br_if $slow1
+      (i32.gt_u
+       (i32.and
+        (local.get $28)
+        (i32.const 4095)
+       )
+       (i32.const 4092)
       )
-      (i32.const 4092)
      )
-    )
-    (then
      (i32.store align=1
       (local.get $27)
       (local.get $24)
      )
+     (br $done1)
     )
-    (else
-     (if
-      (call $slow_write32
+    (if
+     (call $slow_write32
+      (i32.const 3)
+      (local.get $26)
+      (local.get $24)
+      (i32.const 4100)
+      (i32.const 4103)
+      (i32.add
+       (local.get $1)
        (i32.const 3)
-       (local.get $26)
-       (local.get $24)
-       (i32.const 4100)
-       (i32.const 4103)
-       (i32.add
-        (local.get $1)
-        (i32.const 3)
-       )
-       (local.get $8)
-       (local.get $9)
-       (local.get $10)
-       (local.get $11)
-       (local.get $12)
-       (local.get $13)
-       (local.get $14)
-       (local.get $15)
-       (i32.const 8192)
-       (local.get $23)
-       (local.get $22)
-       (i32.const 1)
-       (i32.const 2260)
       )
-      (then
-       (return
-        (call $region_exit
-         (i32.const 1)
-         (i32.const 4103)
-         (i32.add
-          (local.get $1)
-          (i32.const 3)
-         )
-         (local.get $8)
-         (local.get $9)
-         (local.get $10)
-         (local.get $11)
-         (local.get $12)
-         (local.get $13)
-         (local.get $14)
-         (local.get $15)
-         (i32.const 8192)
-         (local.get $23)
-         (local.get $22)
-         (i32.const 1)
-         (i32.const 2260)
+      (local.get $8)
+      (local.get $9)
+      (local.get $10)
+      (local.get $11)
+      (local.get $12)
+      (local.get $13)
+      (local.get $14)
+      (local.get $15)
+      (i32.const 8192)
+      (local.get $23)
+      (local.get $22)
+      (i32.const 1)
+      (i32.const 2260)
+     )
+     (then
+      (return
+       (call $region_exit
+        (i32.const 1)
+        (i32.const 4103)
+        (i32.add
+         (local.get $1)
+         (i32.const 3)
         )
+        (local.get $8)
+        (local.get $9)
+        (local.get $10)
+        (local.get $11)
+        (local.get $12)
+        (local.get $13)
+        (local.get $14)
+        (local.get $15)
+        (i32.const 8192)
+        (local.get $23)
+        (local.get $22)
+        (i32.const 1)
+        (i32.const 2260)
        )
       )
      )
