@@ -63,6 +63,20 @@ const NO_FLAG_STORE = -1;
 /** Pure arithmetic on constants: the interpreter's own primitives fold them. */
 const folder = new ImmediateBuilder({ i32: new Int32Array(0) } as never);
 
+type Comparison = "eq" | "ne" | "ltU" | "leU" | "ltS" | "leS" | "gtU" | "geU" | "gtS" | "geS";
+const OPPOSITE: Record<Comparison, Comparison> = { eq: "ne", ne: "eq", ltU: "geU", leU: "gtU", ltS: "geS", leS: "gtS", gtU: "leU", geU: "ltU", gtS: "leS", geS: "ltS" };
+const COMPARE: Record<Comparison, (m: binaryen.Module, x: Expression, y: Expression) => Expression> = {
+  eq: (m, x, y) => m.i32.eq(x, y), ne: (m, x, y) => m.i32.ne(x, y),
+  ltU: (m, x, y) => m.i32.lt_u(x, y), leU: (m, x, y) => m.i32.le_u(x, y), gtU: (m, x, y) => m.i32.gt_u(x, y), geU: (m, x, y) => m.i32.ge_u(x, y),
+  ltS: (m, x, y) => m.i32.lt_s(x, y), leS: (m, x, y) => m.i32.le_s(x, y), gtS: (m, x, y) => m.i32.gt_s(x, y), geS: (m, x, y) => m.i32.ge_s(x, y),
+};
+/** Compares of two constants, folded at translation time (the greater-than forms swap the operands). */
+const FOLD: Record<Comparison, (x: number, y: number) => number> = {
+  eq: (x, y) => folder.eq(x, y), ne: (x, y) => folder.ne(x, y),
+  ltU: (x, y) => folder.ltU(x, y), leU: (x, y) => folder.leU(x, y), gtU: (x, y) => folder.ltU(y, x), geU: (x, y) => folder.leU(y, x),
+  ltS: (x, y) => folder.ltS(x, y), leS: (x, y) => folder.leS(x, y), gtS: (x, y) => folder.ltS(y, x), geS: (x, y) => folder.leS(y, x),
+};
+
 export class WasmBuilder implements Builder<Value> {
   readonly locals: number[] = [];
   private statements: Expression[] = [];
@@ -92,7 +106,6 @@ export class WasmBuilder implements Builder<Value> {
     /** Entry points an indirect JMP or CALL is compared against. */
     indirectTargets: readonly number[];
     retiredBase: number;
-    iterations: number;
     /** The ordinal of the entry point to run next (wasm local). */
     next: number;
   } | null = null;
@@ -265,7 +278,7 @@ export class WasmBuilder implements Builder<Value> {
    * Let branches to the region's entry points (its first instruction, and instructions that a
    * branch inside the region targets: `entries`, EIP → instruction index, with index 0 first) run on
    * inside the function instead of returning to the runtime. The function body becomes a loop around
-   * a br_table on the entry to run; at most LOOP_ITERATIONS internal branches are taken per call, so
+   * a br_table on the entry to run; a backward branch leaves once LOOP_INSTRUCTIONS have retired in the call, so
    * interrupts and the time slice wait boundedly. The flag record is in memory at every entry point
    * (stored before an internal branch and before falling through into one).
    */
@@ -281,7 +294,6 @@ export class WasmBuilder implements Builder<Value> {
       // The caller picks the entry point and starts the count so that State.retired is right there.
       next: 0,
       retiredBase: 1,
-      iterations: this.newLocal(),
     };
     this.flagLocals = { op: this.newLocal(), result: this.newLocal(), src1: this.newLocal(), src2: this.newLocal(), pending: this.newLocal() };
   }
@@ -310,7 +322,8 @@ export class WasmBuilder implements Builder<Value> {
     return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [nest, ...last, tail], binaryen.none));
   }
   static readonly LOOP_LABEL = "region";
-  static readonly LOOP_ITERATIONS = 1 << 12;
+  /** Instructions a region call may retire before a backward branch leaves it (interrupt latency). */
+  static readonly LOOP_INSTRUCTIONS = 1 << 16;
 
   // ---- per instruction ----
   beginInstruction(i: Instruction, eip: number, index: number): void {
@@ -445,7 +458,19 @@ export class WasmBuilder implements Builder<Value> {
   mul(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.mul(x, y), (x, y) => this.m.i32.mul(x, y)); }
   and(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.and(x, y), (x, y) => this.m.i32.and(x, y)); }
   or(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.or(x, y), (x, y) => this.m.i32.or(x, y)); }
-  xor(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.xor(x, y), (x, y) => this.m.i32.xor(x, y)); }
+  xor(a: Value, b: Value): Value {
+    // A condition negated (odd condition codes: flags.ts) is the opposite compare, not xor 1 of a setcc.
+    const compare = "local" in a && "constant" in b && b.constant === 1 ? this.comparisons.get(a.local) : undefined;
+    if (compare !== undefined) return this.comparison(compare.opposite, compare.left, compare.right, compare.kind);
+    return this.binary(a, b, (x, y) => folder.xor(x, y), (x, y) => this.m.i32.xor(x, y));
+  }
+  /** Locals that hold a compare's 0/1 result, with the compare that negates it. */
+  private readonly comparisons = new Map<number, { kind: Comparison; opposite: Comparison; left: Value; right: Value }>();
+  private comparison(kind: Comparison, left: Value, right: Value, opposite = OPPOSITE[kind]): Value {
+    const value = this.binary(left, right, (x, y) => FOLD[kind](x, y), (x, y) => COMPARE[kind](this.m, x, y));
+    if ("local" in value) this.comparisons.set(value.local, { kind, opposite, left, right });
+    return value;
+  }
   not(a: Value): Value { return this.xor(a, { constant: -1 }); }
   shl(a: Value, c: Value): Value { return this.binary(a, c, (x, y) => folder.shl(x, y), (x, y) => this.m.i32.shl(x, y)); }
   shr(a: Value, c: Value): Value { return this.binary(a, c, (x, y) => folder.shr(x, y), (x, y) => this.m.i32.shr_u(x, y)); }
@@ -456,13 +481,17 @@ export class WasmBuilder implements Builder<Value> {
   ctz(a: Value): Value { return this.fold([a], (x) => folder.ctz(x), () => this.m.i32.ctz(this.get(a))); }
   popcnt(a: Value): Value { return this.fold([a], (x) => folder.popcnt(x), () => this.m.i32.popcnt(this.get(a))); }
   remU(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.remU(x, y), (x, y) => this.m.i32.rem_u(x, y)); }
-  eq(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.eq(x, y), (x, y) => this.m.i32.eq(x, y)); }
-  ne(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.ne(x, y), (x, y) => this.m.i32.ne(x, y)); }
-  ltU(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.ltU(x, y), (x, y) => this.m.i32.lt_u(x, y)); }
-  leU(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.leU(x, y), (x, y) => this.m.i32.le_u(x, y)); }
-  ltS(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.ltS(x, y), (x, y) => this.m.i32.lt_s(x, y)); }
-  leS(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.leS(x, y), (x, y) => this.m.i32.le_s(x, y)); }
-  eqz(a: Value): Value { return this.fold([a], (x) => folder.eqz(x), () => this.m.i32.eqz(this.get(a))); }
+  eq(a: Value, b: Value): Value { return this.comparison("eq", a, b); }
+  ne(a: Value, b: Value): Value { return this.comparison("ne", a, b); }
+  ltU(a: Value, b: Value): Value { return this.comparison("ltU", a, b); }
+  leU(a: Value, b: Value): Value { return this.comparison("leU", a, b); }
+  ltS(a: Value, b: Value): Value { return this.comparison("ltS", a, b); }
+  leS(a: Value, b: Value): Value { return this.comparison("leS", a, b); }
+  eqz(a: Value): Value {
+    const compare = "local" in a ? this.comparisons.get(a.local) : undefined;
+    if (compare !== undefined) return this.comparison(compare.opposite, compare.left, compare.right, compare.kind);
+    return this.fold([a], (x) => folder.eqz(x), () => this.m.i32.eqz(this.get(a)));
+  }
   select(c: Value, a: Value, b: Value): Value {
     if ("constant" in c) return c.constant !== 0 ? a : b;
     return this.define(this.m.select(this.get(c), this.get(a), this.get(b)));
@@ -759,7 +788,7 @@ export class WasmBuilder implements Builder<Value> {
   /**
    * A branch to an entry point laid out after this instruction: straight to its code (the end of
    * block $entry<ordinal>, which encloses everything before it), without the br_table. It cannot
-   * loop, so it does not count against LOOP_ITERATIONS.
+   * loop, so it does not check LOOP_INSTRUCTIONS.
    */
   private forwardBranch(index: number, ordinal: number): Expression {
     const loop = this.loop!;
@@ -778,7 +807,7 @@ export class WasmBuilder implements Builder<Value> {
   /**
    * A branch back to the start of the code it is in (a loop of one block, the common inner loop):
    * that code becomes a wasm `loop` and the branch goes straight to it, so the engine sees a natural
-   * loop instead of a second trip through the br_table. Counted against LOOP_ITERATIONS all the same.
+   * loop instead of a second trip through the br_table. Bounded by LOOP_INSTRUCTIONS all the same.
    */
   private segmentLoopBranch(target: Value, ordinal: number): Expression {
     const loop = this.loop!;
@@ -787,14 +816,22 @@ export class WasmBuilder implements Builder<Value> {
     this.segmentLoops.add(ordinal);
     return m.block(null, [
       ...this.flagsToLocals(),
-      m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
-      m.if(
-        m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
-        this.exitThroughFunction(BlockExit.Continue, this.get(target), true),
-      ),
+      this.loopBound(target),
       m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1 - this.segment.index))),
       m.br(`segment${ordinal}`),
     ], binaryen.none);
+  }
+  /**
+   * A backward branch leaves the region once LOOP_INSTRUCTIONS have retired in this call (retiredBase
+   * + index + 1 counts them; every backward branch adds at least one), so a loop cannot starve
+   * interrupts and the time slice. One compare on a local the branch updates anyway.
+   */
+  private loopBound(target: Value): Expression {
+    const m = this.m;
+    return m.if(
+      m.i32.ge_s(m.local.get(this.loop!.retiredBase, binaryen.i32), m.i32.const(WasmBuilder.LOOP_INSTRUCTIONS - this.currentIndex - 1)),
+      this.exitThroughFunction(BlockExit.Continue, this.get(target), true),
+    );
   }
   private internalBranch(target: Value, ordinal: Expression, delta: Expression): Expression {
     const loop = this.loop!;
@@ -802,11 +839,7 @@ export class WasmBuilder implements Builder<Value> {
     const local = (n: number) => m.local.get(n, binaryen.i32);
     return m.block(null, [
       ...this.flagsToLocals(),
-      m.local.set(loop.iterations, m.i32.add(local(loop.iterations), m.i32.const(1))),
-      m.if(
-        m.i32.ge_u(local(loop.iterations), m.i32.const(WasmBuilder.LOOP_ITERATIONS)),
-        this.exitThroughFunction(BlockExit.Continue, this.get(target), true),
-      ),
+      this.loopBound(target),
       m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), delta)),
       m.local.set(loop.next, ordinal),
       m.br(WasmBuilder.LOOP_LABEL),

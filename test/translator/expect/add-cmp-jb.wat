@@ -92,94 +92,93 @@
   (local $19 i32)
   (local $20 i32)
   (local $21 i32)
-  (local $22 i32)
-  (local.set $8
+  (local.set $7
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $9
+  (local.set $8
    (i32.load offset=4
     (i32.const 0)
    )
   )
-  (local.set $11
+  (local.set $10
    (i32.load offset=12
     (i32.const 0)
    )
   )
-  (local.set $3
+  (local.set $2
    (i32.load offset=44
     (i32.const 0)
    )
   )
-  (local.set $4
+  (local.set $3
    (i32.load offset=48
     (i32.const 0)
    )
   )
-  (local.set $5
+  (local.set $4
    (i32.load offset=52
     (i32.const 0)
    )
   )
-  (local.set $6
+  (local.set $5
    (i32.load offset=56
     (i32.const 0)
    )
   )
-  (local.set $7
+  (local.set $6
    (i32.load offset=40
     (i32.const 0)
    )
   )
   (loop $region
+   (local.set $15
+    (local.get $7)
+   )
    (local.set $16
-    (local.get $8)
+    (local.get $10)
    )
    (local.set $17
-    (local.get $11)
-   )
-   (local.set $18
     (i32.add
+     (local.get $15)
      (local.get $16)
-     (local.get $17)
     )
    )
-   (local.set $8
-    (local.get $18)
+   (local.set $7
+    (local.get $17)
    )
    (if
     (i32.and
-     (local.get $7)
+     (local.get $6)
      (i32.const -2262)
     )
     (then
      (i32.store offset=44
       (i32.const 0)
-      (local.get $3)
+      (local.get $2)
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $4)
+      (local.get $3)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $5)
+      (local.get $4)
      )
      (i32.store offset=56
       (i32.const 0)
-      (local.get $6)
+      (local.get $5)
      )
      (i32.store offset=40
       (i32.const 0)
-      (local.get $7)
+      (local.get $6)
      )
      (block
       (block
        (i32.store
         (i32.const 0)
-        (local.get $8)
+        (local.get $7)
        )
       )
       (i32.store offset=300
@@ -203,26 +202,26 @@
      )
     )
    )
+   (local.set $18
+    (local.get $7)
+   )
    (local.set $19
     (local.get $8)
    )
    (local.set $20
-    (local.get $9)
-   )
-   (local.set $21
     (i32.sub
+     (local.get $18)
      (local.get $19)
-     (local.get $20)
     )
    )
-   (local.set $22
+   (local.set $21
     (i32.lt_u
+     (local.get $18)
      (local.get $19)
-     (local.get $20)
     )
    )
    (if
-    (local.get $22)
+    (local.get $21)
     (then
      (return
       (call $region_exit
@@ -232,6 +231,7 @@
         (local.get $1)
         (i32.const 3)
        )
+       (local.get $7)
        (local.get $8)
        (local.get $9)
        (local.get $10)
@@ -239,11 +239,10 @@
        (local.get $12)
        (local.get $13)
        (local.get $14)
-       (local.get $15)
        (i32.const 8193)
-       (local.get $21)
-       (local.get $19)
        (local.get $20)
+       (local.get $18)
+       (local.get $19)
        (i32.const 2261)
       )
      )
@@ -257,6 +256,7 @@
       (local.get $1)
       (i32.const 3)
      )
+     (local.get $7)
      (local.get $8)
      (local.get $9)
      (local.get $10)
@@ -264,11 +264,10 @@
      (local.get $12)
      (local.get $13)
      (local.get $14)
-     (local.get $15)
      (i32.const 8193)
-     (local.get $21)
-     (local.get $19)
      (local.get $20)
+     (local.get $18)
+     (local.get $19)
      (i32.const 2261)
     )
    )

@@ -90,33 +90,32 @@
   (local $16 i32)
   (local $17 i32)
   (local $18 i32)
-  (local $19 i32)
-  (local.set $9
+  (local.set $8
    (i32.load offset=4
     (i32.const 0)
    )
   )
-  (local.set $3
+  (local.set $2
    (i32.load offset=44
     (i32.const 0)
    )
   )
-  (local.set $4
+  (local.set $3
    (i32.load offset=48
     (i32.const 0)
    )
   )
-  (local.set $5
+  (local.set $4
    (i32.load offset=52
     (i32.const 0)
    )
   )
-  (local.set $6
+  (local.set $5
    (i32.load offset=56
     (i32.const 0)
    )
   )
-  (local.set $7
+  (local.set $6
    (i32.load offset=40
     (i32.const 0)
    )
@@ -128,54 +127,54 @@
       (local.get $0)
      )
     )
-    (local.set $9
+    (local.set $8
      (i32.const 5)
     )
    )
    (loop $segment1
-    (local.set $16
-     (local.get $9)
+    (local.set $15
+     (local.get $8)
     )
-    (local.set $17
+    (local.set $16
      (i32.sub
-      (local.get $16)
+      (local.get $15)
       (i32.const 1)
      )
     )
-    (local.set $9
-     (local.get $17)
+    (local.set $8
+     (local.get $16)
     )
     (if
      (i32.and
-      (local.get $7)
+      (local.get $6)
       (i32.const -2261)
      )
      (then
       (i32.store offset=44
        (i32.const 0)
-       (local.get $3)
+       (local.get $2)
       )
       (i32.store offset=48
        (i32.const 0)
-       (local.get $4)
+       (local.get $3)
       )
       (i32.store offset=52
        (i32.const 0)
-       (local.get $5)
+       (local.get $4)
       )
       (i32.store offset=56
        (i32.const 0)
-       (local.get $6)
+       (local.get $5)
       )
       (i32.store offset=40
        (i32.const 0)
-       (local.get $7)
+       (local.get $6)
       )
       (block
        (block
         (i32.store offset=4
          (i32.const 0)
-         (local.get $9)
+         (local.get $8)
         )
        )
        (i32.store offset=300
@@ -199,46 +198,40 @@
       )
      )
     )
-    (local.set $18
+    (local.set $17
      (i32.eqz
-      (local.get $17)
+      (local.get $16)
      )
     )
-    (local.set $19
+    (local.set $18
      (i32.xor
-      (local.get $18)
+      (local.get $17)
       (i32.const 1)
      )
     )
     (if
-     (local.get $19)
+     (local.get $18)
      (then
       (block
-       (local.set $3
+       (local.set $2
         (i32.const 8193)
        )
-       (local.set $4
-        (local.get $17)
-       )
-       (local.set $5
+       (local.set $3
         (local.get $16)
        )
-       (local.set $6
+       (local.set $4
+        (local.get $15)
+       )
+       (local.set $5
         (i32.const 1)
        )
-       (local.set $7
+       (local.set $6
         (i32.const 2260)
        )
-       (local.set $2
-        (i32.add
-         (local.get $2)
-         (i32.const 1)
-        )
-       )
        (if
-        (i32.ge_u
-         (local.get $2)
-         (i32.const 4096)
+        (i32.ge_s
+         (local.get $1)
+         (i32.const 65533)
         )
         (then
          (return
@@ -249,6 +242,7 @@
             (local.get $1)
             (i32.const 3)
            )
+           (local.get $7)
            (local.get $8)
            (local.get $9)
            (local.get $10)
@@ -256,12 +250,11 @@
            (local.get $12)
            (local.get $13)
            (local.get $14)
-           (local.get $15)
+           (local.get $2)
            (local.get $3)
            (local.get $4)
            (local.get $5)
            (local.get $6)
-           (local.get $7)
           )
          )
         )
@@ -284,6 +277,7 @@
        (local.get $1)
        (i32.const 3)
       )
+      (local.get $7)
       (local.get $8)
       (local.get $9)
       (local.get $10)
@@ -291,10 +285,9 @@
       (local.get $12)
       (local.get $13)
       (local.get $14)
-      (local.get $15)
       (i32.const 8193)
-      (local.get $17)
       (local.get $16)
+      (local.get $15)
       (i32.const 1)
       (i32.const 2260)
      )

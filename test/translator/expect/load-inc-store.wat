@@ -206,73 +206,72 @@
   (local $26 i32)
   (local $27 i32)
   (local $28 i32)
-  (local $29 i32)
-  (local.set $8
+  (local.set $7
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $11
+  (local.set $10
    (i32.load offset=12
     (i32.const 0)
    )
   )
-  (local.set $3
+  (local.set $2
    (i32.load offset=44
     (i32.const 0)
    )
   )
-  (local.set $4
+  (local.set $3
    (i32.load offset=48
     (i32.const 0)
    )
   )
-  (local.set $5
+  (local.set $4
    (i32.load offset=52
     (i32.const 0)
    )
   )
-  (local.set $6
+  (local.set $5
    (i32.load offset=56
     (i32.const 0)
    )
   )
-  (local.set $7
+  (local.set $6
    (i32.load offset=40
     (i32.const 0)
    )
   )
   (loop $region
-   (local.set $16
-    (local.get $11)
+   (local.set $15
+    (local.get $10)
    )
-   (local.set $17
+   (local.set $16
     (i32.add
      (i32.const 8)
-     (local.get $16)
+     (local.get $15)
     )
    )
-   (local.set $20
-    (local.get $17)
+   (local.set $19
+    (local.get $16)
    )
-   (local.set $21
+   (local.set $20
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $20)
+       (local.get $19)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $18
+   (local.set $17
     (i32.xor
      (i32.and
-      (local.get $21)
+      (local.get $20)
       (i32.const -4096)
      )
-     (local.get $20)
+     (local.get $19)
     )
    )
    (block $done0
@@ -304,7 +303,7 @@
      (br_if $slow0
       (i32.ne
        (i32.and
-        (local.get $21)
+        (local.get $20)
         (i32.const 1)
        )
        (i32.const 1)
@@ -313,23 +312,23 @@
      (br_if $slow0
       (i32.gt_u
        (i32.and
-        (local.get $20)
+        (local.get $19)
         (i32.const 4095)
        )
        (i32.const 4092)
       )
      )
-     (local.set $19
+     (local.set $18
       (i32.load align=1
-       (local.get $18)
+       (local.get $17)
       )
      )
      (br $done0)
     )
-    (local.set $19
+    (local.set $18
      (call $slow_read32
       (i32.const 3)
-      (local.get $17)
+      (local.get $16)
       (i32.const 0)
       (i32.const 4096)
       (i32.const 4099)
@@ -337,6 +336,7 @@
        (local.get $1)
        (i32.const 1)
       )
+      (local.get $7)
       (local.get $8)
       (local.get $9)
       (local.get $10)
@@ -344,61 +344,60 @@
       (local.get $12)
       (local.get $13)
       (local.get $14)
-      (local.get $15)
+      (local.get $2)
       (local.get $3)
       (local.get $4)
       (local.get $5)
       (local.get $6)
-      (local.get $7)
      )
     )
    )
-   (local.set $8
-    (local.get $19)
+   (local.set $7
+    (local.get $18)
+   )
+   (local.set $21
+    (local.get $7)
    )
    (local.set $22
-    (local.get $8)
-   )
-   (local.set $23
     (i32.add
-     (local.get $22)
+     (local.get $21)
      (i32.const 1)
     )
    )
-   (local.set $8
-    (local.get $23)
+   (local.set $7
+    (local.get $22)
    )
    (if
     (i32.and
-     (local.get $7)
+     (local.get $6)
      (i32.const -2261)
     )
     (then
      (i32.store offset=44
       (i32.const 0)
-      (local.get $3)
+      (local.get $2)
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $4)
+      (local.get $3)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $5)
+      (local.get $4)
      )
      (i32.store offset=56
       (i32.const 0)
-      (local.get $6)
+      (local.get $5)
      )
      (i32.store offset=40
       (i32.const 0)
-      (local.get $7)
+      (local.get $6)
      )
      (block
       (block
        (i32.store
         (i32.const 0)
-        (local.get $8)
+        (local.get $7)
        )
       )
       (i32.store offset=300
@@ -422,39 +421,39 @@
      )
     )
    )
+   (local.set $23
+    (local.get $7)
+   )
    (local.set $24
-    (local.get $8)
+    (local.get $10)
    )
    (local.set $25
-    (local.get $11)
-   )
-   (local.set $26
     (i32.add
      (i32.const 8)
-     (local.get $25)
+     (local.get $24)
     )
    )
-   (local.set $28
-    (local.get $26)
+   (local.set $27
+    (local.get $25)
    )
-   (local.set $29
+   (local.set $28
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $28)
+       (local.get $27)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $27
+   (local.set $26
     (i32.xor
      (i32.and
-      (local.get $29)
+      (local.get $28)
       (i32.const -4096)
      )
-     (local.get $28)
+     (local.get $27)
     )
    )
    (block $done1
@@ -486,7 +485,7 @@
      (br_if $slow1
       (i32.ne
        (i32.and
-        (local.get $29)
+        (local.get $28)
         (i32.const 18)
        )
        (i32.const 2)
@@ -495,29 +494,30 @@
      (br_if $slow1
       (i32.gt_u
        (i32.and
-        (local.get $28)
+        (local.get $27)
         (i32.const 4095)
        )
        (i32.const 4092)
       )
      )
      (i32.store align=1
-      (local.get $27)
-      (local.get $24)
+      (local.get $26)
+      (local.get $23)
      )
      (br $done1)
     )
     (if
      (call $slow_write32
       (i32.const 3)
-      (local.get $26)
-      (local.get $24)
+      (local.get $25)
+      (local.get $23)
       (i32.const 4100)
       (i32.const 4103)
       (i32.add
        (local.get $1)
        (i32.const 3)
       )
+      (local.get $7)
       (local.get $8)
       (local.get $9)
       (local.get $10)
@@ -525,10 +525,9 @@
       (local.get $12)
       (local.get $13)
       (local.get $14)
-      (local.get $15)
       (i32.const 8192)
-      (local.get $23)
       (local.get $22)
+      (local.get $21)
       (i32.const 1)
       (i32.const 2260)
      )
@@ -541,6 +540,7 @@
          (local.get $1)
          (i32.const 3)
         )
+        (local.get $7)
         (local.get $8)
         (local.get $9)
         (local.get $10)
@@ -548,10 +548,9 @@
         (local.get $12)
         (local.get $13)
         (local.get $14)
-        (local.get $15)
         (i32.const 8192)
-        (local.get $23)
         (local.get $22)
+        (local.get $21)
         (i32.const 1)
         (i32.const 2260)
        )
@@ -567,6 +566,7 @@
       (local.get $1)
       (i32.const 3)
      )
+     (local.get $7)
      (local.get $8)
      (local.get $9)
      (local.get $10)
@@ -574,10 +574,9 @@
      (local.get $12)
      (local.get $13)
      (local.get $14)
-     (local.get $15)
      (i32.const 8192)
-     (local.get $23)
      (local.get $22)
+     (local.get $21)
      (i32.const 1)
      (i32.const 2260)
     )

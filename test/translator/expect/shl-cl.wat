@@ -90,95 +90,94 @@
   (local $17 i32)
   (local $18 i32)
   (local $19 i32)
-  (local $20 i32)
-  (local.set $8
+  (local.set $7
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $9
+  (local.set $8
    (i32.load offset=4
     (i32.const 0)
    )
   )
-  (local.set $3
+  (local.set $2
    (i32.load offset=44
     (i32.const 0)
    )
   )
-  (local.set $4
+  (local.set $3
    (i32.load offset=48
     (i32.const 0)
    )
   )
-  (local.set $5
+  (local.set $4
    (i32.load offset=52
     (i32.const 0)
    )
   )
-  (local.set $6
+  (local.set $5
    (i32.load offset=56
     (i32.const 0)
    )
   )
-  (local.set $7
+  (local.set $6
    (i32.load offset=40
     (i32.const 0)
    )
   )
   (loop $region
-   (local.set $16
+   (local.set $15
     (i32.and
-     (local.get $9)
+     (local.get $8)
      (i32.const 255)
     )
    )
-   (local.set $17
+   (local.set $16
     (i32.and
-     (local.get $16)
+     (local.get $15)
      (i32.const 31)
     )
    )
-   (local.set $18
-    (local.get $8)
+   (local.set $17
+    (local.get $7)
    )
-   (local.set $19
+   (local.set $18
     (i32.ne
-     (local.get $17)
+     (local.get $16)
      (i32.const 0)
     )
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $3)
+    (local.get $2)
    )
    (i32.store offset=48
     (i32.const 0)
-    (local.get $4)
+    (local.get $3)
    )
    (i32.store offset=52
     (i32.const 0)
-    (local.get $5)
+    (local.get $4)
    )
    (i32.store offset=56
     (i32.const 0)
-    (local.get $6)
+    (local.get $5)
    )
    (i32.store offset=40
     (i32.const 0)
-    (local.get $7)
+    (local.get $6)
    )
    (if
-    (local.get $19)
+    (local.get $18)
     (then
-     (local.set $20
+     (local.set $19
       (i32.shl
-       (local.get $18)
        (local.get $17)
+       (local.get $16)
       )
      )
-     (local.set $8
-      (local.get $20)
+     (local.set $7
+      (local.get $19)
      )
      (if
       (i32.and
@@ -191,7 +190,7 @@
        (block
         (i32.store
          (i32.const 0)
-         (local.get $8)
+         (local.get $7)
         )
        )
        (i32.store offset=300
@@ -220,15 +219,15 @@
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $20)
+      (local.get $19)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $18)
+      (local.get $17)
      )
      (i32.store offset=56
       (i32.const 0)
-      (local.get $17)
+      (local.get $16)
      )
      (i32.store offset=40
       (i32.const 0)
@@ -244,6 +243,7 @@
       (local.get $1)
       (i32.const 1)
      )
+     (local.get $7)
      (local.get $8)
      (local.get $9)
      (local.get $10)
@@ -251,7 +251,6 @@
      (local.get $12)
      (local.get $13)
      (local.get $14)
-     (local.get $15)
      (i32.const -1)
      (i32.const 0)
      (i32.const 0)
