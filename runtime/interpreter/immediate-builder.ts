@@ -21,7 +21,8 @@ import {
   flagsFromRecord,
 } from "../../translator/semantics/flags.js";
 import { HELPERS, type HelperInfo, type HelperName } from "../../translator/semantics/helpers.js";
-import { State } from "../state/layout.js";
+import { SEGMENT_SIZE, State, TLB_BASE } from "../state/layout.js";
+import { FLAT_DATA_ACCESS, TLB_FLAG_BITS, fastPathTest } from "../mmu/tlb-entry.js";
 import type { Cpu } from "../cpu.js";
 import { CpuFault, Vector } from "../exceptions/fault.js";
 import { segmentLinear } from "./segment-access.js";
@@ -192,6 +193,30 @@ export class ImmediateBuilder implements Builder<number> {
   probeWrite(segment: number, offset: number, bytes: number): void {
     const linear = segmentLinear(this.cpu, segment, offset, bytes, true);
     this.cpu.mmu.probeWrite(linear, bytes);
+  }
+
+  // ---- host ranges ----
+  hostRange(segment: number, offset: number, bytes: number, write: boolean): number {
+    const i32 = this.i32;
+    const field = (State.segments + segment * SEGMENT_SIZE) >> 2;
+    if ((i32[field + 3]! & FLAT_DATA_ACCESS.mask) !== FLAT_DATA_ACCESS.expected || i32[field + 1] !== 0 || i32[field + 2] !== -1) return -1;
+    if (bytes < 1 || bytes > 0x1000 - (offset & 0xfff)) return -1;
+    const entry = i32[(TLB_BASE >> 2) + (offset >>> 12)]!;
+    const { mask, expected } = fastPathTest(write, i32[State.cpl >> 2] === 3);
+    return (entry & mask) === expected ? (entry & ~TLB_FLAG_BITS) ^ offset : -1;
+  }
+  copyHost(destination: number, source: number, bytes: number): void {
+    this.cpu.u8.copyWithin(destination, source, source + bytes);
+  }
+  fillHost(destination: number, value: number, bytes: number): void {
+    this.cpu.u8.fill(value & 0xff, destination, destination + bytes);
+  }
+  scanHost(start: number, value: number, bytes: number): number {
+    const found = bytes === 0 ? -1 : this.cpu.u8.subarray(start, start + bytes).indexOf(value & 0xff);
+    return found < 0 ? bytes : found;
+  }
+  readHost8(at: number): number {
+    return this.cpu.u8[at]!;
   }
 
   // ---- flags ----

@@ -35,3 +35,10 @@ export function fastPathTest(write: boolean, user: boolean): { mask: number; exp
   const need = user ? TlbFlag.ReadUser : TlbFlag.ReadSupervisor;
   return { mask: need, expected: need };
 }
+
+/**
+ * A segment the inline fast paths treat as flat data: present (0x80), code/data (0x10), data (bit 3
+ * clear), writable (0x02), expand-up (bit 2 clear), i.e. (access & mask) === expected, with base 0
+ * and limit 0xFFFFFFFF: no segment check can fail for any offset (SDM Vol.3 3.4.5.1).
+ */
+export const FLAT_DATA_ACCESS = { mask: 0x9e, expected: 0x92 } as const;

@@ -38,7 +38,7 @@ export interface CompiledBlock {
   readonly wasmBytes: number;
 }
 
-const FEATURES = binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory;
+const FEATURES = binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals | binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt;
 
 /** The runtime imports of compiled code, bound to one CPU (through the interpreter's builder). */
 export function runtimeImports(cpu: Cpu, b: ImmediateBuilder): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { JumpCacheField, Seg, SEGMENT_SIZE, SegmentField, State } from "../../ru
 import { emitEntryAddress, JumpCache } from "../cache/jump-cache.js";
 import { BlockExit } from "./wasm-builder.js";
 import type { BlockMode } from "./compile-block.js";
+import { FLAT_DATA_ACCESS } from "../../runtime/mmu/tlb-entry.js";
 
 /** Bits of the mode word. */
 export const enum ModeBit {
@@ -68,7 +69,7 @@ function emitDispatcherModule(): Uint8Array {
 
     const flat = (seg: number) =>
       m.i32.and(
-        m.i32.eq(m.i32.and(load(segmentField(seg, "access")), m.i32.const(0x9e)), m.i32.const(0x92)),
+        m.i32.eq(m.i32.and(load(segmentField(seg, "access")), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)),
         m.i32.and(m.i32.eqz(load(segmentField(seg, "base"))), m.i32.eq(load(segmentField(seg, "limit")), m.i32.const(-1))),
       );
     const big = (seg: number) => m.i32.and(load(segmentField(seg, "access")), m.i32.const(0x4000));

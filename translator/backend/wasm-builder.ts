@@ -14,6 +14,7 @@ import type { Builder, Size } from "../semantics/builder.js";
 import type { Instruction } from "../isa/types.js";
 import { semanticKey } from "../isa/opcodes.js";
 import {
+  ARITHMETIC_FLAGS,
   CONDITION_FLAGS,
   EFLAGS_FIXED_ONE,
   type FlagOp,
@@ -24,7 +25,7 @@ import {
 import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.js";
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { Seg, State, TLB_BASE } from "../../runtime/state/layout.js";
-import { fastPathTest } from "../../runtime/mmu/tlb-entry.js";
+import { FLAT_DATA_ACCESS, fastPathTest } from "../../runtime/mmu/tlb-entry.js";
 
 export type Value = { readonly constant: number } | { readonly local: number };
 
@@ -640,7 +641,7 @@ export class WasmBuilder implements Builder<Value> {
     const misses: Expression[] = [];
     // Flatness of DS/ES/SS is part of the region's mode (checked before it runs); others are checked here.
     if (!(this.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS))) {
-      misses.push(m.i32.ne(m.i32.and(field(12), m.i32.const(0x9e)), m.i32.const(0x92)), field(4), m.i32.ne(field(8), m.i32.const(-1)));
+      misses.push(m.i32.ne(m.i32.and(field(12), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)), field(4), m.i32.ne(field(8), m.i32.const(-1)));
     }
     this.emit(m.local.set(linear, this.get(offset)));
     this.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(m.local.get(linear, binaryen.i32), m.i32.const(12)), m.i32.const(2)))));
@@ -681,6 +682,54 @@ export class WasmBuilder implements Builder<Value> {
     const slow = m.if(this.slowPathCall(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
     this.emit(this.accessPaths(misses, direct, slow));
   }
+  // ---- host ranges (string instructions) ----
+  hostRange(segment: number, offset: Value, bytes: Value, write: boolean): Value {
+    const m = this.m;
+    const linear = this.define(this.get(offset));
+    const at = () => this.get(linear);
+    const field = (f: number) => this.loadField(State.segments + segment * 16 + f);
+    const entry = this.define(m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(at(), m.i32.const(12)), m.i32.const(2))));
+    const { mask, expected } = fastPathTest(write, this.cpl === 3);
+    let ok = m.i32.and(
+      m.i32.eq(m.i32.and(this.get(entry), m.i32.const(mask)), m.i32.const(expected)),
+      // 1 <= bytes <= room left in the page (bytes - 1 taken unsigned: 0 fails).
+      m.i32.le_u(m.i32.sub(this.get(bytes), m.i32.const(1)), m.i32.sub(m.i32.const(0xfff), m.i32.and(at(), m.i32.const(0xfff)))),
+    );
+    if (!(this.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS))) {
+      const flat = m.i32.and(
+        m.i32.eq(m.i32.and(field(12), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)),
+        m.i32.and(m.i32.eqz(field(4)), m.i32.eq(field(8), m.i32.const(-1))),
+      );
+      ok = m.i32.and(ok, flat);
+    }
+    const host = m.i32.xor(m.i32.and(this.get(entry), m.i32.const(~0xfff)), at());
+    return this.define(m.select(ok, host, m.i32.const(-1)));
+  }
+  copyHost(destination: Value, source: Value, bytes: Value): void {
+    this.emit(this.m.memory.copy(this.get(destination), this.get(source), this.get(bytes)));
+  }
+  fillHost(destination: Value, value: Value, bytes: Value): void {
+    this.emit(this.m.memory.fill(this.get(destination), this.get(value), this.get(bytes)));
+  }
+  scanHost(start: Value, value: Value, bytes: Value): Value {
+    const m = this.m;
+    const index = this.newLocal();
+    const byte = this.define(m.i32.and(this.get(value), m.i32.const(0xff)));
+    const id = this.labels++;
+    const i = () => m.local.get(index, binaryen.i32);
+    this.emit(m.local.set(index, m.i32.const(0)));
+    this.emit(m.block(`scanned${id}`, [m.loop(`scan${id}`, m.block(null, [
+      m.br(`scanned${id}`, m.i32.ge_u(i(), this.get(bytes))),
+      m.br(`scanned${id}`, m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(this.get(start), i())), this.get(byte))),
+      m.local.set(index, m.i32.add(i(), m.i32.const(1))),
+      m.br(`scan${id}`),
+    ], binaryen.none))], binaryen.none));
+    return { local: index };
+  }
+  readHost8(at: Value): Value {
+    return this.define(this.m.i32.load8_u(0, 1, this.get(at)));
+  }
+
   probeWrite(segment: number, offset: Value, bytes: number): void {
     this.flushFlags();
     this.emit(this.syncedCall("probeWrite", [this.m.i32.const(segment), this.get(offset), this.m.i32.const(bytes)], binaryen.none));
@@ -711,7 +760,8 @@ export class WasmBuilder implements Builder<Value> {
     if (r !== null && this.pendingKnown !== null && (this.pendingKnown & flagBit) !== 0) {
       return flagFromRecord(this, r.op, r.size, r.result, r.src1, r.src2, flagBit);
     }
-    if (this.pendingKnown !== null && (this.pendingKnown & flagBit) === 0) {
+    // Only arithmetic flags are ever pending; the others (DF, IF, …) are always in EFLAGS itself.
+    if ((flagBit & ARITHMETIC_FLAGS) === 0 || (this.pendingKnown !== null && (this.pendingKnown & flagBit) === 0)) {
       return this.define(this.m.i32.ne(this.m.i32.and(this.loadField(State.eflags), this.m.i32.const(flagBit)), this.m.i32.const(0)));
     }
     this.flushFlags();
@@ -926,7 +976,16 @@ export class WasmBuilder implements Builder<Value> {
     this.record = null;
     this.pendingKnown = null;
     this.flagsChangedInMemory();
-    if ((HELPERS[name] as HelperInfo).endsBlock) this.emit(this.m.return(this.m.i32.const(BlockExit.Continue)));
+    const info = HELPERS[name] as HelperInfo;
+    if (info.endsBlock) this.emit(this.m.return(this.m.i32.const(BlockExit.Continue)));
+    else {
+      // The helper wrote over translated code (a REP MOVS onto the next instruction): leave before
+      // anything compiled from the old bytes runs, at this instruction again if it must repeat.
+      const m = this.m;
+      const next = m.i32.const(this.nextInstructionPointerNumber());
+      const target = info.repeats ? this.define(m.select(this.get(result), m.i32.const(this.currentEip), next)) : { constant: this.nextInstructionPointerNumber() };
+      this.emit(m.if(this.loadField(State.codeChanged), this.exit(BlockExit.CodeChanged, target)));
+    }
     return result;
   }
 }

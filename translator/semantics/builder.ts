@@ -106,6 +106,23 @@ export interface Builder<V> {
   /** Check that `bytes` bytes at segment:offset are writable (fault now if not); writes nothing. */
   probeWrite(segment: number, offset: V, bytes: number): void;
 
+  // ---- host ranges: bulk work on RAM that is already mapped (string instructions) ----
+  /**
+   * The host offset of `bytes` (1..4096) bytes at segment:offset when they can be accessed directly:
+   * a flat data segment (base 0, limit 4 GiB, writable), one page, a shadow-TLB hit for this access
+   * kind and privilege (for a write: not a page holding code). Otherwise -1. Never faults and never
+   * fills the TLB, so it says nothing architectural: a -1 only means "take the general path".
+   */
+  hostRange(segment: number, offset: V, bytes: V, write: boolean): V;
+  /** Copy `bytes` bytes between host ranges from hostRange (as memmove). */
+  copyHost(destination: V, source: V, bytes: V): void;
+  /** Fill `bytes` bytes of a host range with the low byte of `value`. */
+  fillHost(destination: V, value: V, bytes: V): void;
+  /** Index of the first byte equal to the low byte of `value` in a host range, `bytes` if none. */
+  scanHost(start: V, value: V, bytes: V): V;
+  /** The byte at a host offset inside a range from hostRange. */
+  readHost8(at: V): V;
+
   // ---- flags ----
   /**
    * Record the arithmetic flags of an operation lazily: the flags `op` defines are computed from

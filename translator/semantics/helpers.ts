@@ -11,6 +11,8 @@ export interface HelperInfo {
   readonly arity: number;
   /** The helper can change CS, EIP, CPL, paging or the mode (compiled code must leave after it). */
   readonly endsBlock?: boolean;
+  /** Returns 1 when the instruction must run again (a REP whose step budget ran out), else 0. */
+  readonly repeats?: boolean;
 }
 
 export const HELPERS = {
@@ -18,13 +20,13 @@ export const HELPERS = {
   materializeFlags: { arity: 0 },
 
   // -- string instructions (runtime/helpers/string.ts): args (size, addressSize, segment, repPrefix) --
-  movs: { arity: 4 },
-  stos: { arity: 4 },
-  lods: { arity: 4 },
-  cmps: { arity: 4 },
-  scas: { arity: 4 },
-  ins: { arity: 4 },
-  outs: { arity: 4 },
+  movs: { arity: 4, repeats: true },
+  stos: { arity: 4, repeats: true },
+  lods: { arity: 4, repeats: true },
+  cmps: { arity: 4, repeats: true },
+  scas: { arity: 4, repeats: true },
+  ins: { arity: 4, repeats: true },
+  outs: { arity: 4, repeats: true },
 
   // -- control transfers and interrupts (runtime/helpers/control.ts) --
   farJump: { arity: 3, endsBlock: true },
