@@ -823,18 +823,50 @@ export class WasmBuilder implements Builder<Value> {
     const ordinal = this.newLocal();
     const delta = this.newLocal();
     const found = `found${this.labels++}`;
-    const tests = candidates.map((eip) => {
+    const test = (eip: number) => {
       const [index, entryOrdinal] = loop.entries.get(eip)!;
       return m.if(m.i32.eq(this.get(target), m.i32.const(eip)), m.block(null, [
         m.local.set(ordinal, m.i32.const(entryOrdinal)),
         m.local.set(delta, m.i32.const(this.currentIndex + 1 - index)),
         m.br(found),
       ], binaryen.none));
-    });
-    this.emit(m.block(found, [...tests, this.exit(BlockExit.Continue, target)], binaryen.none));
+    };
+    const lookup = candidates.length <= WasmBuilder.COMPARE_CHAIN ? candidates.map(test) : [this.bucketLookup(target, candidates, test)];
+    this.emit(m.block(found, [...lookup, this.exit(BlockExit.Continue, target)], binaryen.none));
     this.emit(this.internalBranch(target, m.local.get(ordinal, binaryen.i32), m.local.get(delta, binaryen.i32)));
   }
   private labels = 0;
+  /** Candidates up to this many are compared one after the other; more go through bucketLookup. */
+  static readonly COMPARE_CHAIN = 4;
+  /**
+   * Many candidate targets (a switch's jump table): a br_table on (target - lowest) >> 4 picks the
+   * 16-byte bucket, whose few candidates are then compared: one indirect jump and about one compare
+   * instead of a compare per candidate. A target outside every bucket falls out (to the exit after).
+   */
+  private bucketLookup(target: Value, candidates: readonly number[], test: (eip: number) => Expression): Expression {
+    const m = this.m;
+    const sorted = [...candidates].sort((a, b) => (a >>> 0) - (b >>> 0));
+    const lowest = sorted[0]!;
+    const buckets = new Map<number, number[]>();
+    for (const eip of sorted) {
+      const bucket = ((eip - lowest) >>> 0) >>> 4;
+      buckets.set(bucket, [...(buckets.get(bucket) ?? []), eip]);
+    }
+    const id = this.labels++;
+    const miss = `miss${id}`;
+    const used = [...buckets.keys()];
+    const label = (bucket: number) => `bucket${id}_${bucket}`;
+    const span = used[used.length - 1]! + 1;
+    const table = Array.from({ length: span }, (_, bucket) => (buckets.has(bucket) ? label(bucket) : miss));
+    const index = m.i32.shr_u(m.i32.sub(this.get(target), m.i32.const(lowest)), m.i32.const(4));
+    // block $miss { block $bucketN { … block $bucket0 { br_table } tests0; br $miss … } testsN }
+    let nest = m.block(label(used[0]!), [m.switch(table, miss, index)], binaryen.none);
+    for (let n = 1; n <= used.length; n++) {
+      const tests = [...buckets.get(used[n - 1]!)!.map(test), m.br(miss)];
+      nest = m.block(n < used.length ? label(used[n]!) : miss, [nest, ...tests], binaryen.none);
+    }
+    return nest;
+  }
   /**
    * A branch to an entry point laid out after this instruction: straight to its code (the end of
    * block $entry<ordinal>, which encloses everything before it), without the br_table. It cannot
