@@ -11,6 +11,7 @@ import { BlockExit, HELPER_NAMES, WasmBuilder } from "./wasm-builder.js";
 import { createFlagFunctions } from "./flags-module.js";
 import type { Cpu } from "../../runtime/cpu.js";
 import type { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
+import { flagsOverwrittenAfter } from "./flag-liveness.js";
 import { HELPER_IMPLEMENTATIONS, type HelperFunction } from "../../runtime/helpers/index.js";
 import { CpuFault } from "../../runtime/exceptions/fault.js";
 import { State } from "../../runtime/state/layout.js";
@@ -185,6 +186,7 @@ export function emitBlockModule(
     if (eips.length !== instructions.length || eips[0] !== eip) throw new Error("region EIPs do not match its instructions");
     const flow = regionFlow(instructions, eips, mode.code16);
     builder.enableLoop(flow.entries, flow.returnSites, flow.indirectTargets);
+    builder.setFlagLiveness(flagsOverwrittenAfter(instructions, (n) => flow.continuations.has(n)));
     instructions.forEach((instruction, n) => {
       builder.beginInstruction(instruction, eips[n]!, n);
       const semantic = semantics[n];

@@ -298,6 +298,12 @@ export class WasmBuilder implements Builder<Value> {
     };
     this.flagLocals = { op: this.newLocal(), result: this.newLocal(), src1: this.newLocal(), src2: this.newLocal(), pending: this.newLocal() };
   }
+  /** Per instruction, the arithmetic flags overwritten after it before they can be observed. */
+  private flagsOverwritten: readonly number[] = [];
+  /** Flag liveness of the unit's instructions (translator/backend/flag-liveness.ts), before emission. */
+  setFlagLiveness(overwrittenAfter: readonly number[]): void {
+    this.flagsOverwritten = overwrittenAfter;
+  }
   /** Entry instruction indices, for beginInstruction. */
   private entryIndices: Set<number> | null = null;
   /**
@@ -739,16 +745,22 @@ export class WasmBuilder implements Builder<Value> {
   setFlags(op: FlagOp, size: Size, result: Value, src1: Value, src2: Value, mask: number): void {
     const pending = this.pendingKnown;
     const m = this.m;
-    if (this.record === null && pending === null && this.flagsInLocals && !this.flagsInMemory) {
+    // Flags this instruction leaves alone that may be pending must be computed before the record is
+    // replaced, unless the code after it overwrites them before anyone can look (flag-liveness.ts).
+    // Only arithmetic flags are ever pending.
+    const keep = ARITHMETIC_FLAGS & ~mask & ~(this.flagsOverwritten[this.currentIndex] ?? 0);
+    if (keep === 0) {
+      // Nothing to keep.
+    } else if (this.record === null && pending === null && this.flagsInLocals && !this.flagsInMemory) {
       // After an entry point the record is in the flag locals: only if flags this instruction leaves
       // alone are pending there (rarely) does it go to memory and the runtime compute them.
       const pendingLocal = m.local.get(this.flagLocals!.pending, binaryen.i32);
-      this.emit(m.if(m.i32.and(pendingLocal, m.i32.const(~mask)), m.block(null, [...this.flagLocalStores(), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
-    } else if (pending === null || (pending & ~mask) !== 0) {
+      this.emit(m.if(m.i32.and(pendingLocal, m.i32.const(keep)), m.block(null, [...this.flagLocalStores(), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
+    } else if (pending === null || (pending & keep) !== 0) {
       // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
       this.flushFlags();
       // Only when such flags are really pending (usually not): then compute them in the runtime.
-      this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask)), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)));
+      this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(keep)), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)));
     }
     this.flagsInLocals = false;
     // The previous record, if never stored, is overwritten: its stores are simply never emitted.

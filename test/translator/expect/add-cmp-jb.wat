@@ -148,60 +148,6 @@
    (local.set $7
     (local.get $17)
    )
-   (if
-    (i32.and
-     (local.get $6)
-     (i32.const -2262)
-    )
-    (then
-     (i32.store offset=44
-      (i32.const 0)
-      (local.get $2)
-     )
-     (i32.store offset=48
-      (i32.const 0)
-      (local.get $3)
-     )
-     (i32.store offset=52
-      (i32.const 0)
-      (local.get $4)
-     )
-     (i32.store offset=56
-      (i32.const 0)
-      (local.get $5)
-     )
-     (i32.store offset=40
-      (i32.const 0)
-      (local.get $6)
-     )
-     (block
-      (block
-       (i32.store
-        (i32.const 0)
-        (local.get $7)
-       )
-      )
-      (i32.store offset=300
-       (i32.const 0)
-       (i32.const 4096)
-      )
-      (i32.store offset=32
-       (i32.const 0)
-       (i32.const 4098)
-      )
-      (i32.store offset=320
-       (i32.const 0)
-       (i32.add
-        (local.get $1)
-        (i32.const 1)
-       )
-      )
-      (call $keepFlags
-       (i32.const -2262)
-      )
-     )
-    )
-   )
    (local.set $18
     (local.get $7)
    )

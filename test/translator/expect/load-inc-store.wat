@@ -370,7 +370,7 @@
    (if
     (i32.and
      (local.get $6)
-     (i32.const -2261)
+     (i32.const 1)
     )
     (then
      (i32.store offset=44

@@ -179,40 +179,6 @@
      (local.set $7
       (local.get $19)
      )
-     (if
-      (i32.and
-       (i32.load offset=40
-        (i32.const 0)
-       )
-       (i32.const -2262)
-      )
-      (then
-       (block
-        (i32.store
-         (i32.const 0)
-         (local.get $7)
-        )
-       )
-       (i32.store offset=300
-        (i32.const 0)
-        (i32.const 4096)
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4098)
-       )
-       (i32.store offset=320
-        (i32.const 0)
-        (i32.add
-         (local.get $1)
-         (i32.const 1)
-        )
-       )
-       (call $keepFlags
-        (i32.const -2262)
-       )
-      )
-     )
      (i32.store offset=44
       (i32.const 0)
       (i32.const 8195)
