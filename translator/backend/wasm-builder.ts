@@ -92,7 +92,7 @@ export class WasmBuilder implements Builder<Value> {
    * at every entry point, so a loop back-edge costs five local.sets instead of five stores. When
    * `record` is null the record is in them (`flagsInLocals`), in memory (`flagsInMemory`), or both.
    */
-  private flagLocals: { op: number; result: number; src1: number; src2: number; pending: number } | null = null;
+  private flagLocals: { word: number; result: number; src1: number; src2: number } | null = null;
   private flagsInLocals = false;
   private flagsInMemory = true;
   private currentEip = 0;
@@ -192,7 +192,7 @@ export class WasmBuilder implements Builder<Value> {
     if (!fromLocals && r !== null && r.unstored) {
       return [m.i32.const(encodeLazyOp(r.op, r.size)), this.get(r.result), this.get(r.src1), this.get(r.src2), m.i32.const(r.mask)];
     }
-    if (fromLocals || (r === null && !this.flagsInMemory)) return [get(f.op), get(f.result), get(f.src1), get(f.src2), get(f.pending)];
+    if (fromLocals || (r === null && !this.flagsInMemory)) return this.flagLocalFields();
     return [m.i32.const(NO_FLAG_STORE), m.i32.const(0), m.i32.const(0), m.i32.const(0), m.i32.const(0)];
   }
   /**
@@ -296,7 +296,7 @@ export class WasmBuilder implements Builder<Value> {
       next: 0,
       retiredBase: 1,
     };
-    this.flagLocals = { op: this.newLocal(), result: this.newLocal(), src1: this.newLocal(), src2: this.newLocal(), pending: this.newLocal() };
+    this.flagLocals = { word: this.newLocal(), result: this.newLocal(), src1: this.newLocal(), src2: this.newLocal() };
   }
   /** Per instruction, the arithmetic flags overwritten after it before they can be observed. */
   private flagsOverwritten: readonly number[] = [];
@@ -407,9 +407,18 @@ export class WasmBuilder implements Builder<Value> {
   }
   /** The flag locals into memory. */
   private flagLocalStores(): Expression[] {
+    return this.lazyRecordStores(this.flagLocalFields());
+  }
+  /**
+   * The record's five fields from the flag locals. The op word and the pending mask share one local
+   * (op | pending << 16: both are constants where a record is put there), one value fewer live
+   * across the region's loops.
+   */
+  private flagLocalFields(): Expression[] {
     const f = this.flagLocals!;
     const m = this.m;
-    return this.lazyRecordStores([f.op, f.result, f.src1, f.src2, f.pending].map((local) => m.local.get(local, binaryen.i32)));
+    const get = (local: number) => m.local.get(local, binaryen.i32);
+    return [m.i32.and(get(f.word), m.i32.const(0xffff)), get(f.result), get(f.src1), get(f.src2), m.i32.shr_u(get(f.word), m.i32.const(16))];
   }
   /** Put the current flag record into the flag locals (on a path into an entry point). */
   private flagsToLocals(): Expression[] {
@@ -418,11 +427,10 @@ export class WasmBuilder implements Builder<Value> {
     const r = this.record;
     if (r !== null) {
       return [
-        m.local.set(f.op, m.i32.const(encodeLazyOp(r.op, r.size))),
+        m.local.set(f.word, m.i32.const(encodeLazyOp(r.op, r.size) | ((this.pendingKnown ?? r.mask) << 16))),
         m.local.set(f.result, this.get(r.result)),
         m.local.set(f.src1, this.get(r.src1)),
         m.local.set(f.src2, this.get(r.src2)),
-        m.local.set(f.pending, m.i32.const(this.pendingKnown ?? r.mask)),
       ];
     }
     if (this.flagsInLocals) return [];
@@ -432,11 +440,10 @@ export class WasmBuilder implements Builder<Value> {
     const f = this.flagLocals!;
     const m = this.m;
     return [
-      m.local.set(f.op, this.loadField(State.lazyOp)),
+      m.local.set(f.word, m.i32.or(this.loadField(State.lazyOp), m.i32.shl(this.loadField(State.lazyPending), m.i32.const(16)))),
       m.local.set(f.result, this.loadField(State.lazyResult)),
       m.local.set(f.src1, this.loadField(State.lazySrc1)),
       m.local.set(f.src2, this.loadField(State.lazySrc2)),
-      m.local.set(f.pending, this.loadField(State.lazyPending)),
     ];
   }
   /** The runtime may have changed the lazy-flag fields in memory: the flag locals are stale. */
@@ -754,8 +761,8 @@ export class WasmBuilder implements Builder<Value> {
     } else if (this.record === null && pending === null && this.flagsInLocals && !this.flagsInMemory) {
       // After an entry point the record is in the flag locals: only if flags this instruction leaves
       // alone are pending there (rarely) does it go to memory and the runtime compute them.
-      const pendingLocal = m.local.get(this.flagLocals!.pending, binaryen.i32);
-      this.emit(m.if(m.i32.and(pendingLocal, m.i32.const(keep)), m.block(null, [...this.flagLocalStores(), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
+      const word = m.local.get(this.flagLocals!.word, binaryen.i32);
+      this.emit(m.if(m.i32.and(word, m.i32.const(keep << 16)), m.block(null, [...this.flagLocalStores(), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
     } else if (pending === null || (pending & keep) !== 0) {
       // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
       this.flushFlags();

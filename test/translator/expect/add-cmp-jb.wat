@@ -91,25 +91,32 @@
   (local $18 i32)
   (local $19 i32)
   (local $20 i32)
-  (local $21 i32)
-  (local.set $7
+  (local.set $6
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $8
+  (local.set $7
    (i32.load offset=4
     (i32.const 0)
    )
   )
-  (local.set $10
+  (local.set $9
    (i32.load offset=12
     (i32.const 0)
    )
   )
   (local.set $2
-   (i32.load offset=44
-    (i32.const 0)
+   (i32.or
+    (i32.load offset=44
+     (i32.const 0)
+    )
+    (i32.shl
+     (i32.load offset=40
+      (i32.const 0)
+     )
+     (i32.const 16)
+    )
    )
   )
   (local.set $3
@@ -127,47 +134,42 @@
     (i32.const 0)
    )
   )
-  (local.set $6
-   (i32.load offset=40
-    (i32.const 0)
-   )
-  )
   (loop $region
+   (local.set $14
+    (local.get $6)
+   )
    (local.set $15
-    (local.get $7)
+    (local.get $9)
    )
    (local.set $16
-    (local.get $10)
-   )
-   (local.set $17
     (i32.add
+     (local.get $14)
      (local.get $15)
-     (local.get $16)
     )
    )
-   (local.set $7
-    (local.get $17)
+   (local.set $6
+    (local.get $16)
+   )
+   (local.set $17
+    (local.get $6)
    )
    (local.set $18
     (local.get $7)
    )
    (local.set $19
-    (local.get $8)
-   )
-   (local.set $20
     (i32.sub
+     (local.get $17)
      (local.get $18)
-     (local.get $19)
     )
    )
-   (local.set $21
+   (local.set $20
     (i32.lt_u
+     (local.get $17)
      (local.get $18)
-     (local.get $19)
     )
    )
    (if
-    (local.get $21)
+    (local.get $20)
     (then
      (return
       (call $region_exit
@@ -177,6 +179,7 @@
         (local.get $1)
         (i32.const 3)
        )
+       (local.get $6)
        (local.get $7)
        (local.get $8)
        (local.get $9)
@@ -184,11 +187,10 @@
        (local.get $11)
        (local.get $12)
        (local.get $13)
-       (local.get $14)
        (i32.const 8193)
-       (local.get $20)
-       (local.get $18)
        (local.get $19)
+       (local.get $17)
+       (local.get $18)
        (i32.const 2261)
       )
      )
@@ -202,6 +204,7 @@
       (local.get $1)
       (i32.const 3)
      )
+     (local.get $6)
      (local.get $7)
      (local.get $8)
      (local.get $9)
@@ -209,11 +212,10 @@
      (local.get $11)
      (local.get $12)
      (local.get $13)
-     (local.get $14)
      (i32.const 8193)
-     (local.get $20)
-     (local.get $18)
      (local.get $19)
+     (local.get $17)
+     (local.get $18)
      (i32.const 2261)
     )
    )

@@ -89,15 +89,22 @@
   (local $15 i32)
   (local $16 i32)
   (local $17 i32)
-  (local $18 i32)
-  (local.set $8
+  (local.set $7
    (i32.load offset=4
     (i32.const 0)
    )
   )
   (local.set $2
-   (i32.load offset=44
-    (i32.const 0)
+   (i32.or
+    (i32.load offset=44
+     (i32.const 0)
+    )
+    (i32.shl
+     (i32.load offset=40
+      (i32.const 0)
+     )
+     (i32.const 16)
+    )
    )
   )
   (local.set $3
@@ -115,11 +122,6 @@
     (i32.const 0)
    )
   )
-  (local.set $6
-   (i32.load offset=40
-    (i32.const 0)
-   )
-  )
   (loop $region
    (block $entry1
     (block $entry0
@@ -127,32 +129,35 @@
       (local.get $0)
      )
     )
-    (local.set $8
+    (local.set $7
      (i32.const 5)
     )
    )
    (loop $segment1
-    (local.set $15
-     (local.get $8)
+    (local.set $14
+     (local.get $7)
     )
-    (local.set $16
+    (local.set $15
      (i32.sub
-      (local.get $15)
+      (local.get $14)
       (i32.const 1)
      )
     )
-    (local.set $8
-     (local.get $16)
+    (local.set $7
+     (local.get $15)
     )
     (if
      (i32.and
-      (local.get $6)
-      (i32.const 1)
+      (local.get $2)
+      (i32.const 65536)
      )
      (then
       (i32.store offset=44
        (i32.const 0)
-       (local.get $2)
+       (i32.and
+        (local.get $2)
+        (i32.const 65535)
+       )
       )
       (i32.store offset=48
        (i32.const 0)
@@ -168,13 +173,16 @@
       )
       (i32.store offset=40
        (i32.const 0)
-       (local.get $6)
+       (i32.shr_u
+        (local.get $2)
+        (i32.const 16)
+       )
       )
       (block
        (block
         (i32.store offset=4
          (i32.const 0)
-         (local.get $8)
+         (local.get $7)
         )
        )
        (i32.store offset=300
@@ -198,35 +206,32 @@
       )
      )
     )
-    (local.set $17
+    (local.set $16
      (i32.eqz
-      (local.get $16)
+      (local.get $15)
      )
     )
-    (local.set $18
+    (local.set $17
      (i32.xor
-      (local.get $17)
+      (local.get $16)
       (i32.const 1)
      )
     )
     (if
-     (local.get $18)
+     (local.get $17)
      (then
       (block
        (local.set $2
-        (i32.const 8193)
+        (i32.const 148119553)
        )
        (local.set $3
-        (local.get $16)
+        (local.get $15)
        )
        (local.set $4
-        (local.get $15)
+        (local.get $14)
        )
        (local.set $5
         (i32.const 1)
-       )
-       (local.set $6
-        (i32.const 2260)
        )
        (if
         (i32.ge_s
@@ -242,6 +247,7 @@
             (local.get $1)
             (i32.const 3)
            )
+           (local.get $6)
            (local.get $7)
            (local.get $8)
            (local.get $9)
@@ -249,12 +255,17 @@
            (local.get $11)
            (local.get $12)
            (local.get $13)
-           (local.get $14)
-           (local.get $2)
+           (i32.and
+            (local.get $2)
+            (i32.const 65535)
+           )
            (local.get $3)
            (local.get $4)
            (local.get $5)
-           (local.get $6)
+           (i32.shr_u
+            (local.get $2)
+            (i32.const 16)
+           )
           )
          )
         )
@@ -277,6 +288,7 @@
        (local.get $1)
        (i32.const 3)
       )
+      (local.get $6)
       (local.get $7)
       (local.get $8)
       (local.get $9)
@@ -284,10 +296,9 @@
       (local.get $11)
       (local.get $12)
       (local.get $13)
-      (local.get $14)
       (i32.const 8193)
-      (local.get $16)
       (local.get $15)
+      (local.get $14)
       (i32.const 1)
       (i32.const 2260)
      )

@@ -205,20 +205,27 @@
   (local $25 i32)
   (local $26 i32)
   (local $27 i32)
-  (local $28 i32)
-  (local.set $7
+  (local.set $6
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $10
+  (local.set $9
    (i32.load offset=12
     (i32.const 0)
    )
   )
   (local.set $2
-   (i32.load offset=44
-    (i32.const 0)
+   (i32.or
+    (i32.load offset=44
+     (i32.const 0)
+    )
+    (i32.shl
+     (i32.load offset=40
+      (i32.const 0)
+     )
+     (i32.const 16)
+    )
    )
   )
   (local.set $3
@@ -236,42 +243,37 @@
     (i32.const 0)
    )
   )
-  (local.set $6
-   (i32.load offset=40
-    (i32.const 0)
-   )
-  )
   (loop $region
-   (local.set $15
-    (local.get $10)
+   (local.set $14
+    (local.get $9)
    )
-   (local.set $16
+   (local.set $15
     (i32.add
      (i32.const 8)
-     (local.get $15)
+     (local.get $14)
     )
    )
-   (local.set $19
-    (local.get $16)
+   (local.set $18
+    (local.get $15)
    )
-   (local.set $20
+   (local.set $19
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $19)
+       (local.get $18)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $17
+   (local.set $16
     (i32.xor
      (i32.and
-      (local.get $20)
+      (local.get $19)
       (i32.const -4096)
      )
-     (local.get $19)
+     (local.get $18)
     )
    )
    (block $done0
@@ -303,7 +305,7 @@
      (br_if $slow0
       (i32.ne
        (i32.and
-        (local.get $20)
+        (local.get $19)
         (i32.const 1)
        )
        (i32.const 1)
@@ -312,23 +314,23 @@
      (br_if $slow0
       (i32.gt_u
        (i32.and
-        (local.get $19)
+        (local.get $18)
         (i32.const 4095)
        )
        (i32.const 4092)
       )
      )
-     (local.set $18
+     (local.set $17
       (i32.load align=1
-       (local.get $17)
+       (local.get $16)
       )
      )
      (br $done0)
     )
-    (local.set $18
+    (local.set $17
      (call $slow_read32
       (i32.const 3)
-      (local.get $16)
+      (local.get $15)
       (i32.const 0)
       (i32.const 4096)
       (i32.const 4099)
@@ -336,6 +338,7 @@
        (local.get $1)
        (i32.const 1)
       )
+      (local.get $6)
       (local.get $7)
       (local.get $8)
       (local.get $9)
@@ -343,39 +346,47 @@
       (local.get $11)
       (local.get $12)
       (local.get $13)
-      (local.get $14)
-      (local.get $2)
+      (i32.and
+       (local.get $2)
+       (i32.const 65535)
+      )
       (local.get $3)
       (local.get $4)
       (local.get $5)
-      (local.get $6)
+      (i32.shr_u
+       (local.get $2)
+       (i32.const 16)
+      )
      )
     )
    )
-   (local.set $7
-    (local.get $18)
+   (local.set $6
+    (local.get $17)
+   )
+   (local.set $20
+    (local.get $6)
    )
    (local.set $21
-    (local.get $7)
-   )
-   (local.set $22
     (i32.add
-     (local.get $21)
+     (local.get $20)
      (i32.const 1)
     )
    )
-   (local.set $7
-    (local.get $22)
+   (local.set $6
+    (local.get $21)
    )
    (if
     (i32.and
-     (local.get $6)
-     (i32.const 1)
+     (local.get $2)
+     (i32.const 65536)
     )
     (then
      (i32.store offset=44
       (i32.const 0)
-      (local.get $2)
+      (i32.and
+       (local.get $2)
+       (i32.const 65535)
+      )
      )
      (i32.store offset=48
       (i32.const 0)
@@ -391,13 +402,16 @@
      )
      (i32.store offset=40
       (i32.const 0)
-      (local.get $6)
+      (i32.shr_u
+       (local.get $2)
+       (i32.const 16)
+      )
      )
      (block
       (block
        (i32.store
         (i32.const 0)
-        (local.get $7)
+        (local.get $6)
        )
       )
       (i32.store offset=300
@@ -421,39 +435,39 @@
      )
     )
    )
+   (local.set $22
+    (local.get $6)
+   )
    (local.set $23
-    (local.get $7)
+    (local.get $9)
    )
    (local.set $24
-    (local.get $10)
-   )
-   (local.set $25
     (i32.add
      (i32.const 8)
-     (local.get $24)
+     (local.get $23)
     )
    )
-   (local.set $27
-    (local.get $25)
+   (local.set $26
+    (local.get $24)
    )
-   (local.set $28
+   (local.set $27
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $27)
+       (local.get $26)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $26
+   (local.set $25
     (i32.xor
      (i32.and
-      (local.get $28)
+      (local.get $27)
       (i32.const -4096)
      )
-     (local.get $27)
+     (local.get $26)
     )
    )
    (block $done1
@@ -485,7 +499,7 @@
      (br_if $slow1
       (i32.ne
        (i32.and
-        (local.get $28)
+        (local.get $27)
         (i32.const 18)
        )
        (i32.const 2)
@@ -494,29 +508,30 @@
      (br_if $slow1
       (i32.gt_u
        (i32.and
-        (local.get $27)
+        (local.get $26)
         (i32.const 4095)
        )
        (i32.const 4092)
       )
      )
      (i32.store align=1
-      (local.get $26)
-      (local.get $23)
+      (local.get $25)
+      (local.get $22)
      )
      (br $done1)
     )
     (if
      (call $slow_write32
       (i32.const 3)
-      (local.get $25)
-      (local.get $23)
+      (local.get $24)
+      (local.get $22)
       (i32.const 4100)
       (i32.const 4103)
       (i32.add
        (local.get $1)
        (i32.const 3)
       )
+      (local.get $6)
       (local.get $7)
       (local.get $8)
       (local.get $9)
@@ -524,10 +539,9 @@
       (local.get $11)
       (local.get $12)
       (local.get $13)
-      (local.get $14)
       (i32.const 8192)
-      (local.get $22)
       (local.get $21)
+      (local.get $20)
       (i32.const 1)
       (i32.const 2260)
      )
@@ -540,6 +554,7 @@
          (local.get $1)
          (i32.const 3)
         )
+        (local.get $6)
         (local.get $7)
         (local.get $8)
         (local.get $9)
@@ -547,10 +562,9 @@
         (local.get $11)
         (local.get $12)
         (local.get $13)
-        (local.get $14)
         (i32.const 8192)
-        (local.get $22)
         (local.get $21)
+        (local.get $20)
         (i32.const 1)
         (i32.const 2260)
        )
@@ -566,6 +580,7 @@
       (local.get $1)
       (i32.const 3)
      )
+     (local.get $6)
      (local.get $7)
      (local.get $8)
      (local.get $9)
@@ -573,10 +588,9 @@
      (local.get $11)
      (local.get $12)
      (local.get $13)
-     (local.get $14)
      (i32.const 8192)
-     (local.get $22)
      (local.get $21)
+     (local.get $20)
      (i32.const 1)
      (i32.const 2260)
     )

@@ -89,20 +89,27 @@
   (local $16 i32)
   (local $17 i32)
   (local $18 i32)
-  (local $19 i32)
-  (local.set $7
+  (local.set $6
    (i32.load
     (i32.const 0)
    )
   )
-  (local.set $8
+  (local.set $7
    (i32.load offset=4
     (i32.const 0)
    )
   )
   (local.set $2
-   (i32.load offset=44
-    (i32.const 0)
+   (i32.or
+    (i32.load offset=44
+     (i32.const 0)
+    )
+    (i32.shl
+     (i32.load offset=40
+      (i32.const 0)
+     )
+     (i32.const 16)
+    )
    )
   )
   (local.set $3
@@ -120,36 +127,34 @@
     (i32.const 0)
    )
   )
-  (local.set $6
-   (i32.load offset=40
-    (i32.const 0)
-   )
-  )
   (loop $region
-   (local.set $15
+   (local.set $14
     (i32.and
-     (local.get $8)
+     (local.get $7)
      (i32.const 255)
     )
    )
-   (local.set $16
+   (local.set $15
     (i32.and
-     (local.get $15)
+     (local.get $14)
      (i32.const 31)
     )
    )
-   (local.set $17
-    (local.get $7)
+   (local.set $16
+    (local.get $6)
    )
-   (local.set $18
+   (local.set $17
     (i32.ne
-     (local.get $16)
+     (local.get $15)
      (i32.const 0)
     )
    )
    (i32.store offset=44
     (i32.const 0)
-    (local.get $2)
+    (i32.and
+     (local.get $2)
+     (i32.const 65535)
+    )
    )
    (i32.store offset=48
     (i32.const 0)
@@ -165,19 +170,22 @@
    )
    (i32.store offset=40
     (i32.const 0)
-    (local.get $6)
+    (i32.shr_u
+     (local.get $2)
+     (i32.const 16)
+    )
    )
    (if
-    (local.get $18)
+    (local.get $17)
     (then
-     (local.set $19
+     (local.set $18
       (i32.shl
-       (local.get $17)
        (local.get $16)
+       (local.get $15)
       )
      )
-     (local.set $7
-      (local.get $19)
+     (local.set $6
+      (local.get $18)
      )
      (i32.store offset=44
       (i32.const 0)
@@ -185,15 +193,15 @@
      )
      (i32.store offset=48
       (i32.const 0)
-      (local.get $19)
+      (local.get $18)
      )
      (i32.store offset=52
       (i32.const 0)
-      (local.get $17)
+      (local.get $16)
      )
      (i32.store offset=56
       (i32.const 0)
-      (local.get $16)
+      (local.get $15)
      )
      (i32.store offset=40
       (i32.const 0)
@@ -209,6 +217,7 @@
       (local.get $1)
       (i32.const 1)
      )
+     (local.get $6)
      (local.get $7)
      (local.get $8)
      (local.get $9)
@@ -216,7 +225,6 @@
      (local.get $11)
      (local.get $12)
      (local.get $13)
-     (local.get $14)
      (i32.const -1)
      (i32.const 0)
      (i32.const 0)
