@@ -78,3 +78,25 @@ describe("conditions read from a lazy flag record", () => {
     expect(values).toEqual(Array.from({ length: 16 }, (_, cc) => condition(cc, flags)));
   });
 });
+
+/*
+ * INC and DEC leave CF alone (SDM Vol.2 INC, DEC): the CF of the record before them must survive
+ * even though their own record replaces it. The translator computes that CF inline when it knows
+ * the record statically (keepFlagsInline), the interpreter through its own record.
+ */
+describe("CF kept across INC and DEC", () => {
+  /** mov eax, a / mov ebx, b / stc or clc / <op> eax, ebx / inc edx or dec edx / setb cl / mov [at], cl */
+  const kept = (operation: Operation, a: number, b: number, carry: number, decrement: boolean, at: number) => [
+    ...snippet(operation, a, b, carry, 2).slice(0, -3), decrement ? 0x4a : 0x42, 0x0f, 0x92, 0xc1, 0x88, 0x0d, ...le32(at),
+  ];
+  it.each(CASES)("$operation $a, $b with carry $carry, then INC and DEC: CF as the operation set it", async ({ operation, a, b, carry }) => {
+    const { cf } = reference(operation, a, b, carry);
+    const code = [...kept(operation, a, b, carry, false, 0x20000), ...kept(operation, a, b, carry, true, 0x20001)];
+    expect(runSnippet(code).read(0x20000, 2), "interpreter").toEqual([cf, cf]);
+    const { machine } = setupMachine(code);
+    await enableTranslator(machine, { threshold: 1 });
+    machine.run({ maxInstructions: 10_000 });
+    expect(machine.interpreter.statistics.blocksCompiled).toBeGreaterThan(0);
+    expect(Array.from(machine.cpu.readPhysicalBytes(0x20000, 2)), "translator").toEqual([cf, cf]);
+  });
+});

@@ -763,6 +763,9 @@ export class WasmBuilder implements Builder<Value> {
       // alone are pending there (rarely) does it go to memory and the runtime compute them.
       const word = m.local.get(this.flagLocals!.word, binaryen.i32);
       this.emit(m.if(m.i32.and(word, m.i32.const(keep << 16)), m.block(null, [...this.flagLocalStores(), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
+    } else if (this.record !== null && pending !== null) {
+      // The record is known here: the flags to keep are computed into EFLAGS inline, not by a callout.
+      if ((pending & keep) !== 0) this.keepFlagsInline(this.record, pending & keep);
     } else if (pending === null || (pending & keep) !== 0) {
       // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
       this.flushFlags();
@@ -773,6 +776,19 @@ export class WasmBuilder implements Builder<Value> {
     // The previous record, if never stored, is overwritten: its stores are simply never emitted.
     this.record = { op, size, result, src1, src2, mask, unstored: true };
     this.pendingKnown = mask;
+  }
+  /**
+   * Compute `bits` of the known record `r` into EFLAGS (what the runtime's keepFlags does for a record
+   * in memory), before a new record that leaves those flags alone replaces it.
+   */
+  private keepFlagsInline(r: FlagRecord, bits: number): void {
+    let eflags = this.and(this.define(this.loadField(State.eflags)), { constant: ~bits });
+    for (let bit = 1; bit <= bits; bit <<= 1) {
+      if ((bits & bit) === 0) continue;
+      const value = flagFromRecord(this, r.op, r.size, r.result, r.src1, r.src2, bit);
+      eflags = this.or(eflags, this.shl(value, { constant: Math.log2(bit) }));
+    }
+    this.emit(this.storeField(State.eflags, this.get(eflags)));
   }
   getFlag(flagBit: number): Value {
     const r = this.record;
