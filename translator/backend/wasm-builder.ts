@@ -160,6 +160,13 @@ export class WasmBuilder implements Builder<Value> {
   private call(name: string, operands: Expression[], result = binaryen.i32): Expression {
     return this.m.call(name, operands, result);
   }
+  /**
+   * A call into the lazy-flag runtime (flags-module.ts): wasm that reads and writes only the flag
+   * record and EFLAGS in State and cannot fault, so no registers or bookkeeping need storing first.
+   */
+  private flagCall(name: "keepFlags" | "getFlag" | "condition", operands: Expression[], result = binaryen.i32): Expression {
+    return this.call(name, operands, result);
+  }
   /** An import call preceded by the bookkeeping stores, as one expression (for conditional arms). */
   private syncedCall(name: string, operands: Expression[], result = binaryen.i32): Expression {
     const call = this.call(name, operands, result);
@@ -762,7 +769,7 @@ export class WasmBuilder implements Builder<Value> {
       // After an entry point the record is in the flag locals: only if flags this instruction leaves
       // alone are pending there (rarely) does it go to memory and the runtime compute them.
       const word = m.local.get(this.flagLocals!.word, binaryen.i32);
-      this.emit(m.if(m.i32.and(word, m.i32.const(keep << 16)), m.block(null, [...this.flagLocalStores(), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
+      this.emit(m.if(m.i32.and(word, m.i32.const(keep << 16)), m.block(null, [...this.flagLocalStores(), this.flagCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
     } else if (this.record !== null && pending !== null) {
       // The record is known here: the flags to keep are computed into EFLAGS inline, not by a callout.
       if ((pending & keep) !== 0) this.keepFlagsInline(this.record, pending & keep);
@@ -770,7 +777,7 @@ export class WasmBuilder implements Builder<Value> {
       // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
       this.flushFlags();
       // Only when such flags are really pending (usually not): then compute them in the runtime.
-      this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(keep)), this.syncedCall("keepFlags", [m.i32.const(~mask)], binaryen.none)));
+      this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(keep)), this.flagCall("keepFlags", [m.i32.const(~mask)], binaryen.none)));
     }
     this.flagsInLocals = false;
     // The previous record, if never stored, is overwritten: its stores are simply never emitted.
@@ -800,7 +807,7 @@ export class WasmBuilder implements Builder<Value> {
       return this.define(this.m.i32.ne(this.m.i32.and(this.loadField(State.eflags), this.m.i32.const(flagBit)), this.m.i32.const(0)));
     }
     this.flushFlags();
-    const value = this.define(this.syncedCall("getFlag", [this.m.i32.const(flagBit)]));
+    const value = this.define(this.flagCall("getFlag", [this.m.i32.const(flagBit)]));
     this.flagsChangedInMemory();
     return value;
   }
@@ -820,7 +827,7 @@ export class WasmBuilder implements Builder<Value> {
       if (value !== undefined) return value;
     }
     this.flushFlags();
-    const value = this.define(this.syncedCall("condition", [this.m.i32.const(cc)]));
+    const value = this.define(this.flagCall("condition", [this.m.i32.const(cc)]));
     this.flagsChangedInMemory();
     return value;
   }

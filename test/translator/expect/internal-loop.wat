@@ -178,31 +178,8 @@
         (i32.const 16)
        )
       )
-      (block
-       (block
-        (i32.store offset=4
-         (i32.const 0)
-         (local.get $7)
-        )
-       )
-       (i32.store offset=300
-        (i32.const 0)
-        (i32.const 4101)
-       )
-       (i32.store offset=32
-        (i32.const 0)
-        (i32.const 4102)
-       )
-       (i32.store offset=320
-        (i32.const 0)
-        (i32.add
-         (local.get $1)
-         (i32.const 2)
-        )
-       )
-       (call $keepFlags
-        (i32.const -2261)
-       )
+      (call $keepFlags
+       (i32.const -2261)
       )
      )
     )
