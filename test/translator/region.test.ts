@@ -9,6 +9,8 @@ import { Machine } from "../../src/machine.js";
 import { enableTranslator } from "../../src/translator-tier.js";
 import { runLockstep } from "../../conformance/lockstep.js";
 import { hex, loadSnippet } from "../support/run-snippet.js";
+import { readFileSync } from "node:fs";
+import { loadMultiboot } from "../../src/loaders/multiboot.js";
 
 /*
  * bits 32 / org 0x10000 (nasm):
@@ -106,6 +108,50 @@ describe("regions", () => {
     // patches: a handful of compiles, not one per iteration.
     expect(stats.blocksCompiled).toBeLessThan(20);
     expect(stats.compiledInstructions).toBeGreaterThan(0);
+  });
+
+  it("lays out the cases of the switch before the code they jump forward to", async () => {
+    // case0..case2 end with `jmp next` (0x1003b); in reverse postorder from the dispatch those jumps
+    // point forward, so the compiled function takes them with a plain br instead of going round its loop.
+    const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
+    await enableTranslator(machine, { threshold: 2 });
+    const translator = machine.interpreter.translator!;
+    const compile = translator.compile.bind(translator);
+    const layouts: number[][] = [];
+    translator.compile = (region, eip, mode) => (layouts.push([...region.eips]), compile(region, eip, mode));
+    loadSnippet(machine, PROGRAM);
+    machine.run({ maxInstructions: 10_000_000 });
+    // The regions formed at the call's return site (0x10016), whose first chain holds the dispatch.
+    const atDispatch = layouts.filter((eips) => eips[0] === 0x10016 && eips.includes(0x1003b));
+    expect(atDispatch.length).toBeGreaterThan(0);
+    for (const eips of atDispatch) {
+      const cases = [0x1002a, 0x1002f, 0x10034].filter((eip) => eips.includes(eip));
+      expect(cases.length).toBeGreaterThan(0);
+      for (const kase of cases) expect(eips.indexOf(kase)).toBeLessThan(eips.indexOf(0x1003b));
+    }
+  });
+
+  it("lays out a bytecode interpreter's cases before the fetch block they all jump to", async () => {
+    // bench/guests/bin/interp.elf (objdump): the dispatch `jmp [0x100380 + edi*4]` at 0x1000b8, eleven
+    // case addresses in that table; all but the last (HALT) end in `jmp 0x1000d0` (fetch the next bytecode).
+    // Laid out in reverse postorder from the dispatch, every one of those jumps points forward.
+    const machine = new Machine({ ramSize: 128 << 20 });
+    await enableTranslator(machine, {});
+    const translator = machine.interpreter.translator!;
+    const compile = translator.compile.bind(translator);
+    const layouts: number[][] = [];
+    translator.compile = (region, eip, mode) => (layouts.push([...region.eips]), compile(region, eip, mode));
+    loadMultiboot(machine.cpu, readFileSync(new URL("../../bench/guests/bin/interp.elf", import.meta.url)), { cmdline: "scale=1" });
+    machine.run({ maxInstructions: 3_000_000 });
+    const table = machine.cpu.readPhysicalBytes(0x100380, 44);
+    const cases = Array.from({ length: 10 }, (_, n) => table[4 * n]! | (table[4 * n + 1]! << 8) | (table[4 * n + 2]! << 16) | (table[4 * n + 3]! << 24));
+    const atDispatch = layouts.find((eips) => eips[0] === 0x1000b8);
+    expect(atDispatch).toBeDefined();
+    const fetch = atDispatch!.indexOf(0x1000d0);
+    expect(fetch).toBeGreaterThan(0);
+    const laidOut = cases.filter((eip) => atDispatch!.includes(eip));
+    expect(laidOut.length).toBeGreaterThanOrEqual(8);
+    for (const kase of laidOut) expect(atDispatch!.indexOf(kase), `case at ${kase.toString(16)}`).toBeLessThan(fetch);
   });
 
   it.each([1, 2, 50])("agrees with the interpreter after every compiled unit (threshold %i)", async (threshold) => {

@@ -867,6 +867,8 @@ export class WasmBuilder implements Builder<Value> {
     const found = `found${this.labels++}`;
     const test = (eip: number) => {
       const [index, entryOrdinal] = loop.entries.get(eip)!;
+      // A target laid out later is reached straight (it cannot loop); one before goes round the loop.
+      if (index > this.currentIndex) return m.if(m.i32.eq(this.get(target), m.i32.const(eip)), this.forwardBranch(index, entryOrdinal));
       return m.if(m.i32.eq(this.get(target), m.i32.const(eip)), m.block(null, [
         m.local.set(ordinal, m.i32.const(entryOrdinal)),
         m.local.set(delta, m.i32.const(this.currentIndex + 1 - index)),
