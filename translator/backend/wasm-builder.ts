@@ -24,8 +24,8 @@ import {
 } from "../semantics/flags.js";
 import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.js";
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
-import { Seg, State, TLB_BASE } from "../../runtime/state/layout.js";
-import { FLAT_DATA_ACCESS, fastPathTest } from "../../runtime/mmu/tlb-entry.js";
+import { State } from "../../runtime/state/layout.js";
+import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext } from "./memory-access.js";
 
 export type Value = { readonly constant: number } | { readonly local: number };
 
@@ -125,7 +125,23 @@ export class WasmBuilder implements Builder<Value> {
     private readonly flatData = false,
     /** Parameters of the function emitted (locals come after them): 2 for a region (see enableLoop). */
     private readonly parameterCount = 0,
-  ) {}
+  ) {
+    this.access = {
+      m,
+      user: cpl === 3,
+      flatData,
+      newLocal: () => this.newLocal(),
+      emit: (expression) => this.emit(expression),
+      get: (value) => this.get(value),
+      define: (expression) => this.define(expression),
+      loadField: (offset) => this.loadField(offset),
+      label: () => this.labels++,
+      slowPathCall: (name, operands) => this.slowPathCall(name, operands),
+      exitCodeChanged: () => this.exit(BlockExit.CodeChanged),
+    };
+  }
+  /** What memory-access.ts emits memory accesses with. */
+  private readonly access: EmissionContext;
 
   // ---- emission plumbing ----
   private emit(expression: Expression): void {
@@ -646,84 +662,15 @@ export class WasmBuilder implements Builder<Value> {
     this.eaValue = ea;
     return ea;
   }
-  /**
-   * The inline fast path of a memory access: a flat, present, writable data segment (base 0, limit
-   * 4 GiB) and a shadow-TLB hit for this privilege and access kind, not crossing a page
-   * (runtime/mmu/tlb-entry.ts). Sets `host` to the host address and returns the tests that send the
-   * access to the slow path, each one a `br_if` (a compare and a jump, not booleans combined).
-   */
-  private fastPath(segment: number, offset: Value, bytes: number, write: boolean, host: number): Expression[] {
-    const m = this.m;
-    const field = (f: number) => this.loadField(State.segments + segment * 16 + f);
-    const linear = this.newLocal();
-    const entry = this.newLocal();
-    const { mask, expected } = fastPathTest(write, this.cpl === 3);
-    const misses: Expression[] = [];
-    // Flatness of DS/ES/SS is part of the region's mode (checked before it runs); others are checked here.
-    if (!(this.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS))) {
-      misses.push(m.i32.ne(m.i32.and(field(12), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)), field(4), m.i32.ne(field(8), m.i32.const(-1)));
-    }
-    this.emit(m.local.set(linear, this.get(offset)));
-    this.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(m.local.get(linear, binaryen.i32), m.i32.const(12)), m.i32.const(2)))));
-    this.emit(m.local.set(host, m.i32.xor(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(~0xfff)), m.local.get(linear, binaryen.i32))));
-    misses.push(m.i32.ne(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(mask)), m.i32.const(expected)));
-    // A single byte never crosses into the next page.
-    if (bytes > 1) misses.push(m.i32.gt_u(m.i32.and(m.local.get(linear, binaryen.i32), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes)));
-    return misses;
-  }
-  /** `block $done { block $slow { br_if $slow miss… ; fast; br $done } slow }`. */
-  private accessPaths(misses: readonly Expression[], fast: Expression, slow: Expression): Expression {
-    const m = this.m;
-    const id = this.labels++;
-    return m.block(`done${id}`, [
-      m.block(`slow${id}`, [...misses.map((miss) => m.br(`slow${id}`, miss)), fast, m.br(`done${id}`)], binaryen.none),
-      slow,
-    ], binaryen.none);
-  }
   load(size: Size, segment: number, offset: Value, forWrite?: boolean): Value {
-    const m = this.m;
-    const host = this.newLocal();
-    const result = this.newLocal();
-    const misses = this.fastPath(segment, offset, size >> 3, forWrite === true, host);
-    const at = m.local.get(host, binaryen.i32);
-    const direct = size === 32 ? m.i32.load(0, 1, at) : size === 16 ? m.i32.load16_u(0, 1, at) : m.i32.load8_u(0, 1, at);
-    const slow = this.slowPathCall(`read${size}`, [m.i32.const(segment), this.get(offset), m.i32.const(forWrite ? 1 : 0)]);
-    this.emit(this.accessPaths(misses, m.local.set(result, direct), m.local.set(result, slow)));
-    return { local: result };
+    return emitLoad(this.access, size, segment, offset, forWrite === true);
   }
   store(size: Size, segment: number, offset: Value, value: Value): void {
-    const m = this.m;
-    const host = this.newLocal();
-    const misses = this.fastPath(segment, offset, size >> 3, true, host);
-    const at = m.local.get(host, binaryen.i32);
-    const v = this.get(value);
-    const direct = size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
-    // The slow path may hit translated code (the import returns 1): leave before the next instruction.
-    const slow = m.if(this.slowPathCall(`write${size}`, [m.i32.const(segment), this.get(offset), this.get(value)]), this.exit(BlockExit.CodeChanged));
-    this.emit(this.accessPaths(misses, direct, slow));
+    emitStore(this.access, size, segment, offset, value);
   }
   // ---- host ranges (string instructions) ----
   hostRange(segment: number, offset: Value, bytes: Value, write: boolean): Value {
-    const m = this.m;
-    const linear = this.define(this.get(offset));
-    const at = () => this.get(linear);
-    const field = (f: number) => this.loadField(State.segments + segment * 16 + f);
-    const entry = this.define(m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(at(), m.i32.const(12)), m.i32.const(2))));
-    const { mask, expected } = fastPathTest(write, this.cpl === 3);
-    let ok = m.i32.and(
-      m.i32.eq(m.i32.and(this.get(entry), m.i32.const(mask)), m.i32.const(expected)),
-      // 1 <= bytes <= room left in the page (bytes - 1 taken unsigned: 0 fails).
-      m.i32.le_u(m.i32.sub(this.get(bytes), m.i32.const(1)), m.i32.sub(m.i32.const(0xfff), m.i32.and(at(), m.i32.const(0xfff)))),
-    );
-    if (!(this.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS))) {
-      const flat = m.i32.and(
-        m.i32.eq(m.i32.and(field(12), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)),
-        m.i32.and(m.i32.eqz(field(4)), m.i32.eq(field(8), m.i32.const(-1))),
-      );
-      ok = m.i32.and(ok, flat);
-    }
-    const host = m.i32.xor(m.i32.and(this.get(entry), m.i32.const(~0xfff)), at());
-    return this.define(m.select(ok, host, m.i32.const(-1)));
+    return emitHostRange(this.access, segment, offset, bytes, write);
   }
   copyHost(destination: Value, source: Value, bytes: Value): void {
     this.emit(this.m.memory.copy(this.get(destination), this.get(source), this.get(bytes)));
@@ -732,19 +679,7 @@ export class WasmBuilder implements Builder<Value> {
     this.emit(this.m.memory.fill(this.get(destination), this.get(value), this.get(bytes)));
   }
   scanHost(start: Value, value: Value, bytes: Value): Value {
-    const m = this.m;
-    const index = this.newLocal();
-    const byte = this.define(m.i32.and(this.get(value), m.i32.const(0xff)));
-    const id = this.labels++;
-    const i = () => m.local.get(index, binaryen.i32);
-    this.emit(m.local.set(index, m.i32.const(0)));
-    this.emit(m.block(`scanned${id}`, [m.loop(`scan${id}`, m.block(null, [
-      m.br(`scanned${id}`, m.i32.ge_u(i(), this.get(bytes))),
-      m.br(`scanned${id}`, m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(this.get(start), i())), this.get(byte))),
-      m.local.set(index, m.i32.add(i(), m.i32.const(1))),
-      m.br(`scan${id}`),
-    ], binaryen.none))], binaryen.none));
-    return { local: index };
+    return emitScanHost(this.access, start, value, bytes);
   }
   readHost8(at: Value): Value {
     return this.define(this.m.i32.load8_u(0, 1, this.get(at)));
