@@ -12,6 +12,7 @@ import { createFlagFunctions } from "./flags-module.js";
 import type { Cpu } from "../../runtime/cpu.js";
 import type { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { flagsOverwrittenAfter } from "./flag-liveness.js";
+import { withUnlikelyBranchHints } from "./branch-hints.js";
 import { HELPER_IMPLEMENTATIONS, type HelperFunction } from "../../runtime/helpers/index.js";
 import { CpuFault } from "../../runtime/exceptions/fault.js";
 import { State } from "../../runtime/state/layout.js";
@@ -208,7 +209,8 @@ export function emitBlockModule(
     if (options.validate && !m.validate()) throw new Error("translator emitted an invalid module");
     // Entry EIPs in ordinal order (export `entry<n>` enters at entries[n]).
     const entries = [...flow.entries].sort((a, b) => a[1] - b[1]).map(([at]) => at);
-    return { bytes: m.emitBinary(), text: options.text ? m.emitText() : undefined, entries };
+    // Slow paths hinted unlikely (branch-hints.ts): an engine without branch hinting skips the section.
+    return { bytes: withUnlikelyBranchHints(m.emitBinary()), text: options.text ? m.emitText() : undefined, entries };
   } finally {
     m.dispose();
   }

@@ -139,8 +139,9 @@ export function emitScanHost(c: EmissionContext, start: Value, value: Value, byt
   const i = () => m.local.get(index, binaryen.i32);
   c.emit(m.local.set(index, m.i32.const(0)));
   c.emit(m.block(`scanned${id}`, [m.loop(`scan${id}`, m.block(null, [
-    m.br(`scanned${id}`, m.i32.ge_u(i(), c.get(bytes))),
-    m.br(`scanned${id}`, m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(c.get(start), i())), c.get(byte))),
+    // `if … br`, not br_if: every br_if is a slow-path branch (branch-hints.ts hints them unlikely).
+    m.if(m.i32.ge_u(i(), c.get(bytes)), m.br(`scanned${id}`)),
+    m.if(m.i32.eq(m.i32.load8_u(0, 1, m.i32.add(c.get(start), i())), c.get(byte)), m.br(`scanned${id}`)),
     m.local.set(index, m.i32.add(i(), m.i32.const(1))),
     m.br(`scan${id}`),
   ], binaryen.none))], binaryen.none));
