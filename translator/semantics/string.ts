@@ -117,8 +117,7 @@ const repStos: Semantic = <V>(b: Builder<V>, i: Instruction) => {
  */
 const repneScas: Semantic = <V>(b: Builder<V>, i: Instruction) => {
   const repeat = repeatKind(i);
-  const applies = repeat === RepeatKind.RepeatNotEqual && elementSize(i) === 8 ? fastRepeatable(b, i, repeat) : null;
-  if (applies === null) return repeatIfUnfinished(b, repeat, callHelper(b, i, "scas", repeat));
+  if (repeat !== RepeatKind.RepeatNotEqual || elementSize(i) !== 8 || i.addressSize !== 32) return repeatIfUnfinished(b, repeat, callHelper(b, i, "scas", repeat));
   const count = b.getReg(32, Reg.ECX);
   const edi = b.getReg(32, Reg.EDI);
   const al = b.getReg(8, Reg.EAX);
