@@ -42,8 +42,16 @@ function knownFlat(c: EmissionContext, segment: number): boolean {
   return c.flatData && (segment === Seg.DS || segment === Seg.ES || segment === Seg.SS);
 }
 
-function segmentField(c: EmissionContext, segment: number, field: number): Expression {
-  return c.loadField(State.segments + segment * 16 + field);
+/** Conditions each true when the segment is not flat data (none when the mode word says it is). */
+function notFlat(c: EmissionContext, segment: number): Expression[] {
+  if (knownFlat(c, segment)) return [];
+  const m = c.m;
+  const field = (offset: number) => c.loadField(State.segments + segment * 16 + offset);
+  return [
+    m.i32.ne(m.i32.and(field(12), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)),
+    field(4),
+    m.i32.ne(field(8), m.i32.const(-1)),
+  ];
 }
 
 /**
@@ -56,14 +64,7 @@ function fastPathMisses(c: EmissionContext, segment: number, offset: Value, byte
   const entry = c.newLocal();
   const get = (local: number) => m.local.get(local, binaryen.i32);
   const { mask, expected } = fastPathTest(write, c.user);
-  const misses: Expression[] = [];
-  if (!knownFlat(c, segment)) {
-    misses.push(
-      m.i32.ne(m.i32.and(segmentField(c, segment, 12), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)),
-      segmentField(c, segment, 4),
-      m.i32.ne(segmentField(c, segment, 8), m.i32.const(-1)),
-    );
-  }
+  const misses = notFlat(c, segment);
   c.emit(m.local.set(linear, c.get(offset)));
   c.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(get(linear), m.i32.const(12)), m.i32.const(2)))));
   c.emit(m.local.set(host, m.i32.xor(m.i32.and(get(entry), m.i32.const(~0xfff)), get(linear))));
@@ -119,13 +120,7 @@ export function emitHostRange(c: EmissionContext, segment: number, offset: Value
     // 1 <= bytes <= room left in the page (bytes - 1 taken unsigned: 0 fails).
     m.i32.le_u(m.i32.sub(c.get(bytes), m.i32.const(1)), m.i32.sub(m.i32.const(0xfff), m.i32.and(at(), m.i32.const(0xfff)))),
   );
-  if (!knownFlat(c, segment)) {
-    const flat = m.i32.and(
-      m.i32.eq(m.i32.and(segmentField(c, segment, 12), m.i32.const(FLAT_DATA_ACCESS.mask)), m.i32.const(FLAT_DATA_ACCESS.expected)),
-      m.i32.and(m.i32.eqz(segmentField(c, segment, 4)), m.i32.eq(segmentField(c, segment, 8), m.i32.const(-1))),
-    );
-    ok = m.i32.and(ok, flat);
-  }
+  for (const miss of notFlat(c, segment)) ok = m.i32.and(ok, m.i32.eqz(miss));
   const host = m.i32.xor(m.i32.and(c.get(entry), m.i32.const(~0xfff)), at());
   return c.define(m.select(ok, host, m.i32.const(-1)));
 }

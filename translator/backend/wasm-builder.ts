@@ -871,15 +871,22 @@ export class WasmBuilder implements Builder<Value> {
    * loop instead of a second trip through the br_table. Bounded by LOOP_INSTRUCTIONS all the same.
    */
   private segmentLoopBranch(target: Value, ordinal: number): Expression {
+    this.segmentLoops.add(ordinal);
+    return this.backwardBranch(target, this.m.i32.const(this.currentIndex + 1 - this.segment.index), [], `segment${ordinal}`);
+  }
+  /**
+   * What every backward branch inside the region does: the flag record into the flag locals, the
+   * loop bound, the retired count rebased by `delta`, then `br label` (after `before`).
+   */
+  private backwardBranch(target: Value, delta: Expression, before: Expression[], label: string): Expression {
     const loop = this.loop!;
     const m = this.m;
-    const local = (n: number) => m.local.get(n, binaryen.i32);
-    this.segmentLoops.add(ordinal);
     return m.block(null, [
       ...this.flagsToLocals(),
       this.loopBound(target),
-      m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), m.i32.const(this.currentIndex + 1 - this.segment.index))),
-      m.br(`segment${ordinal}`),
+      m.local.set(loop.retiredBase, m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), delta)),
+      ...before,
+      m.br(label),
     ], binaryen.none);
   }
   /**
@@ -895,16 +902,7 @@ export class WasmBuilder implements Builder<Value> {
     );
   }
   private internalBranch(target: Value, ordinal: Expression, delta: Expression): Expression {
-    const loop = this.loop!;
-    const m = this.m;
-    const local = (n: number) => m.local.get(n, binaryen.i32);
-    return m.block(null, [
-      ...this.flagsToLocals(),
-      this.loopBound(target),
-      m.local.set(loop.retiredBase, m.i32.add(local(loop.retiredBase), delta)),
-      m.local.set(loop.next, ordinal),
-      m.br(WasmBuilder.LOOP_LABEL),
-    ], binaryen.none);
+    return this.backwardBranch(target, delta, [this.m.local.set(this.loop!.next, ordinal)], WasmBuilder.LOOP_LABEL);
   }
   branch(cond: Value, target: Value): void {
     if ("constant" in cond) {

@@ -64,6 +64,15 @@ function fastRepeatable<V>(b: Builder<V>, i: Instruction, repeat: RepeatKind): V
 
 const ELEMENT_SHIFT = { 8: 0, 16: 1, 32: 2 } as const;
 
+/** `inline` when `fast` holds (it completes the instruction), else the helper; then repeat if unfinished. */
+function inlineElseHelper<V>(b: Builder<V>, i: Instruction, name: HelperName, repeat: RepeatKind, fast: V, inline: () => void): void {
+  const unfinished = b.ifElse(fast, () => {
+    inline();
+    return b.constant(0);
+  }, () => callHelper(b, i, name, repeat));
+  repeatIfUnfinished(b, repeat, unfinished);
+}
+
 const repMovs: Semantic = <V>(b: Builder<V>, i: Instruction) => {
   const repeat = repeatKind(i);
   const applies = fastRepeatable(b, i, repeat);
@@ -78,14 +87,12 @@ const repMovs: Semantic = <V>(b: Builder<V>, i: Instruction) => {
   const overlap = b.and(b.ltU(source, destination), b.ltU(destination, b.add(source, bytes)));
   const mapped = b.and(b.ne(source, b.constant(-1)), b.ne(destination, b.constant(-1)));
   const fast = b.and(applies, b.and(mapped, b.eqz(overlap)));
-  const unfinished = b.ifElse(fast, () => {
+  inlineElseHelper(b, i, "movs", repeat, fast, () => {
     b.copyHost(destination, source, bytes);
     b.setReg(32, Reg.ESI, b.add(esi, bytes));
     b.setReg(32, Reg.EDI, b.add(edi, bytes));
     b.setReg(32, Reg.ECX, b.constant(0));
-    return b.constant(0);
-  }, () => callHelper(b, i, "movs", repeat));
-  repeatIfUnfinished(b, repeat, unfinished);
+  });
 };
 
 const repStos: Semantic = <V>(b: Builder<V>, i: Instruction) => {
@@ -101,13 +108,11 @@ const repStos: Semantic = <V>(b: Builder<V>, i: Instruction) => {
   const uniform = size === 8 ? b.constant(1) : b.eq(value, b.mul(b.zext(8, value), b.constant(size === 16 ? 0x0101 : 0x01010101)));
   const destination = b.hostRange(Seg.ES, edi, bytes, true);
   const fast = b.and(applies, b.and(uniform, b.ne(destination, b.constant(-1))));
-  const unfinished = b.ifElse(fast, () => {
+  inlineElseHelper(b, i, "stos", repeat, fast, () => {
     b.fillHost(destination, value, bytes);
     b.setReg(32, Reg.EDI, b.add(edi, bytes));
     b.setReg(32, Reg.ECX, b.constant(0));
-    return b.constant(0);
-  }, () => callHelper(b, i, "stos", repeat));
-  repeatIfUnfinished(b, repeat, unfinished);
+  });
 };
 
 /**
@@ -131,15 +136,13 @@ const repneScas: Semantic = <V>(b: Builder<V>, i: Instruction) => {
   const index = b.scanHost(b.select(mapped, start, b.constant(0)), al, scanned);
   const found = b.ltU(index, scanned);
   const fast = b.and(mapped, b.or(found, inPage));
-  const unfinished = b.ifElse(fast, () => {
+  inlineElseHelper(b, i, "scas", repeat, fast, () => {
     const examined = b.select(found, b.add(index, b.constant(1)), length);
     const last = b.readHost8(b.add(start, b.sub(examined, b.constant(1))));
     b.setReg(32, Reg.EDI, b.add(edi, examined));
     b.setReg(32, Reg.ECX, b.sub(count, examined));
     b.setFlags(FlagOp.Sub, 8, b.zext(8, b.sub(al, last)), al, last, ARITHMETIC_FLAGS);
-    return b.constant(0);
-  }, () => callHelper(b, i, "scas", repeat));
-  repeatIfUnfinished(b, repeat, unfinished);
+  });
 };
 
 export const stringSemantics = {
