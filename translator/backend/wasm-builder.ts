@@ -346,7 +346,12 @@ export class WasmBuilder implements Builder<Value> {
     const labels = [0, ...starts.map((_, n) => n + 1)].map((n) => `entry${n}`);
     let nest = m.block(labels[0]!, [m.switch(labels, labels[0]!, m.local.get(this.loop.next, binaryen.i32))], binaryen.none);
     for (let n = 1; n < labels.length; n++) {
-      nest = m.block(labels[n]!, [nest, ...segment(n - 1, statements.slice(n === 1 ? 0 : starts[n - 2], starts[n - 1]))], binaryen.none);
+      // The segment's code is appended after the block is made: a named block created with a child
+      // that cannot fall through (a `br` ending the segment) makes Binaryen search the whole block
+      // for branches to its label, which is quadratic in the depth of this nest (a quarter of a
+      // large region's emission time). Its type is `none` either way: the switch branches to it.
+      nest = m.block(labels[n]!, [nest], binaryen.none);
+      for (const statement of segment(n - 1, statements.slice(n === 1 ? 0 : starts[n - 2], starts[n - 1]))) appendChild(nest, statement);
     }
     const last = segment(labels.length - 1, statements.slice(starts[starts.length - 1]));
     return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [nest, ...last, tail], binaryen.none));
