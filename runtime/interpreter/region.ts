@@ -53,16 +53,28 @@ function successors(last: Instruction, eip: number, code16: boolean): { fallThro
   return { others: [] };
 }
 
+export interface RegionSources {
+  /** Blocks to leave out (code the guest keeps patching): control leaves the region there. */
+  excluded?: (block: DecodedBlock) => boolean;
+  /**
+   * Decodes the block at a physical address of the page that has not run yet (undefined where it
+   * cannot be taken). Without it, only blocks that have run are taken.
+   */
+  unrun?: (physical: number) => DecodedBlock | undefined;
+  maxInstructions?: number;
+}
+
 export function formRegion(
   blocks: DecodedBlockCache,
   first: DecodedBlock,
   eip: number,
   code16: boolean,
   csBase: number,
-  /** Blocks to leave out (code the guest keeps patching): control leaves the region there. */
-  excluded: (block: DecodedBlock) => boolean = () => false,
-  maxInstructions = MAX_REGION_INSTRUCTIONS,
+  sources: RegionSources = {},
 ): Region {
+  const excluded = sources.excluded ?? (() => false);
+  /** Instructions the region may hold (lowered for the second pass). */
+  let limit = sources.maxInstructions ?? MAX_REGION_INSTRUCTIONS;
   const page = (csBase + eip) >>> 12;
   const pagePhysical = first.physical & ~0xfff;
   const instructions: Instruction[] = [];
@@ -75,10 +87,19 @@ export function formRegion(
   let physicalEnd = first.physicalEnd;
   let indirect = false;
 
-  /** The cached block at `target` if it is in this page and not in the region yet. */
+  /** Branch targets in the page whose blocks have not run (taken in a second pass, see below). */
+  const unrunTargets: number[] = [];
+  /** Chains placed before the second pass (code that has run). */
+  let hotChains = Number.POSITIVE_INFINITY;
+  /** In the second pass, blocks that have not run are decoded and taken too. */
+  let speculating = false;
+  /** The block at `target` if it is in this page and not in the region yet. */
   const blockAt = (target: number): DecodedBlock | undefined => {
     if (((csBase + target) >>> 12) !== page || placed.has(target)) return undefined;
-    const block = blocks.get(pagePhysical | ((csBase + target) & 0xfff), code16);
+    const physical = pagePhysical | ((csBase + target) & 0xfff);
+    let block = blocks.get(physical, code16);
+    if (block === undefined && speculating) block = sources.unrun?.(physical);
+    if (block === undefined) unrunTargets.push(target);
     if (block === undefined || !block.valid || block.instructions.length === 0 || block.compiled === null || excluded(block)) return undefined;
     return block;
   };
@@ -90,14 +111,14 @@ export function formRegion(
     if (!placed.has(at)) chainStarts.push(instructions.length);
     let current: DecodedBlock | undefined = block;
     let pointer = at;
-    while (current !== undefined && instructions.length < maxInstructions) {
+    while (current !== undefined && instructions.length < limit) {
       let last: Instruction | undefined;
       let lastEip = pointer;
       const start = current.physical;
       let end = start;
       for (let n = 0; n < current.instructions.length; n++) {
         // An instruction the region holds already (the block runs into another one): branch there.
-        if (placed.has(pointer) || instructions.length >= maxInstructions) break;
+        if (placed.has(pointer) || instructions.length >= limit) break;
         const instruction = current.instructions[n]!;
         placed.add(pointer);
         instructions.push(instruction);
@@ -127,7 +148,7 @@ export function formRegion(
   const pending: number[] = [];
   place(first, eip, pending);
   const drain = () => {
-    while (pending.length > 0 && instructions.length < maxInstructions) {
+    while (pending.length > 0 && instructions.length < limit) {
       const target = pending.pop()!;
       const block = blockAt(target);
       if (block !== undefined) place(block, target, pending);
@@ -137,7 +158,7 @@ export function formRegion(
   if (indirect) {
     // Indirect transfers may go to any block of the page that has run: take those in too.
     for (const block of blocks.inPage(pagePhysical >>> 12)) {
-      if (instructions.length >= maxInstructions) break;
+      if (instructions.length >= limit) break;
       const target = code16 ? (eip + block.physical - first.physical) & 0xffff : (eip + block.physical - first.physical) | 0;
       if (code16 && eip + block.physical - first.physical !== target) continue; // not reachable at this CS base
       if (block.executions === 0 || blocks.get(block.physical, code16) !== block) continue;
@@ -145,7 +166,19 @@ export function formRegion(
       drain();
     }
   }
-  const order = inLoopOrder(instructions, eips, chainStarts, code16);
+  if (sources.unrun !== undefined) {
+    // Paths that have not run yet but that the code reaches directly (the other way of a branch that
+    // has always gone one way so far, code after a CALL that has not returned yet): taken in too,
+    // up to as many instructions again as have run. A region that leaves them out is compiled again
+    // when one of them turns hot (fib compiled its page four times, 963 instructions for 266),
+    // and each new module starts over in the engine's baseline tier.
+    speculating = true;
+    hotChains = chainStarts.length;
+    limit = Math.min(limit, 2 * instructions.length);
+    pending.push(...unrunTargets.splice(0).reverse());
+    drain();
+  }
+  const order = inLoopOrder(instructions, eips, chainStarts, code16, Math.min(hotChains, chainStarts.length));
   const permute = <T>(list: T[]): T[] => order.flatMap(([from, to]) => list.slice(from, to));
   return { instructions: permute(instructions), semantics: permute(semantics), eips: permute(eips), physicals: permute(physicals), physicalStart, physicalEnd, ranges };
 }
@@ -167,6 +200,8 @@ function inLoopOrder(
   eips: readonly number[],
   chainStarts: readonly number[],
   code16: boolean,
+  /** Chains from this one on hold code that has not run yet (laid out after the others). */
+  hotChains = chainStarts.length,
 ): [number, number][] {
   const chains = chainStarts.map((start, n) => [start, chainStarts[n + 1] ?? instructions.length] as [number, number]);
   const chainOf = new Map<number, number>();
@@ -189,20 +224,28 @@ function inLoopOrder(
     return { targets: targets.filter((eip) => chainOf.has(eip)), fallThrough };
   });
   const visited = new Set<number>();
-  const postorder: number[] = [];
-  const visit = (chain: number): void => {
-    visited.add(chain);
-    const { targets, fallThrough } = edges[chain]!;
-    const last = fallThrough === undefined ? undefined : chainOf.get(fallThrough);
-    for (const eip of targets) {
-      const next = chainOf.get(eip)!;
-      if (next !== last && !visited.has(next)) visit(next);
-    }
-    if (last !== undefined && !visited.has(last)) visit(last);
-    postorder.push(chain);
+  /** Reverse postorder of the chains reached from `root` through chains below `bound`. */
+  const reversePostorder = (root: number, bound: number): number[] => {
+    const postorder: number[] = [];
+    const visit = (chain: number): void => {
+      visited.add(chain);
+      const { targets, fallThrough } = edges[chain]!;
+      let last = fallThrough === undefined ? undefined : chainOf.get(fallThrough);
+      if (last !== undefined && last >= bound) last = undefined;
+      for (const eip of targets) {
+        const next = chainOf.get(eip)!;
+        if (next !== last && next < bound && !visited.has(next)) visit(next);
+      }
+      if (last !== undefined && !visited.has(last)) visit(last);
+      postorder.push(chain);
+    };
+    visit(root);
+    return postorder.reverse();
   };
-  visit(0);
-  const order = postorder.reverse();
-  chains.forEach((_, n) => visited.has(n) || order.push(n));
+  // Code that has run first, then the paths taken in before they ran, after all of it: branches
+  // into them are forward, and they do not push the hot chains apart.
+  const order = reversePostorder(0, hotChains);
+  for (let n = 0; n < hotChains; n++) if (!visited.has(n)) order.push(n);
+  for (let n = hotChains; n < chains.length; n++) if (!visited.has(n)) order.push(...reversePostorder(n, chains.length));
   return order.map((n) => chains[n]!);
 }

@@ -154,6 +154,37 @@ describe("regions", () => {
     for (const kase of laidOut) expect(atDispatch!.indexOf(kase), `case at ${kase.toString(16)}`).toBeLessThan(fetch);
   });
 
+  it("takes in the way of a branch that has not run yet, after the code that has", async () => {
+    // mov ecx, 1000 / xor eax, eax / top: cmp ecx, 500 / jb rare / add eax, 1 / back: dec ecx /
+    // jnz top / jmp done / rare: add eax, 3 / jmp back / done: — `rare` first runs after 501
+    // iterations (ECX 1000..500), long after the loop turned hot: EAX = 501 * 1 + 499 * 3.
+    const code = hex("b9e803000031c081f9f4010000720883c0014975f2eb0583c003ebf6");
+    const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
+    await enableTranslator(machine, { threshold: 50 });
+    const translator = machine.interpreter.translator!;
+    const compile = translator.compile.bind(translator);
+    const layouts: number[][] = [];
+    translator.compile = (region, eip, mode) => (layouts.push([...region.eips]), compile(region, eip, mode));
+    loadSnippet(machine, code);
+    machine.run({ maxInstructions: 100_000 });
+    expect(machine.cpu.reg32(0)).toBe(501 + 499 * 3);
+    // One compile: the loop's region holds `rare` from the start, laid out after the loop's own code.
+    expect(layouts).toHaveLength(1);
+    const [eips] = layouts as [number[]];
+    expect(eips.indexOf(0x10017)).toBeGreaterThan(eips.indexOf(0x10013));
+    expect(machine.interpreter.statistics.compiledInstructions / 3000).toBeGreaterThan(0.95);
+  });
+
+  it("leaves out a path that has not run and does not decode (it faults when it runs)", async () => {
+    // mov ecx, 1000 / xor eax, eax / top: cmp ecx, 1 / je bad / add eax, 1 / dec ecx / jmp top /
+    // bad: FF FF (no such instruction: #UD at 0x10012 once ECX reaches 1, with EAX = 999).
+    const { machine, result } = await runTranslated(50, hex("b9e803000031c083f901740683c00149ebf5ffff"), 100_000);
+    expect(result.exception?.vector).toBe(6);
+    expect(machine.cpu.eip).toBe(0x10012);
+    expect(machine.cpu.reg32(0)).toBe(999);
+    expect(machine.interpreter.statistics.blocksCompiled).toBe(1);
+  });
+
   it.each([1, 2, 50])("agrees with the interpreter after every compiled unit (threshold %i)", async (threshold) => {
     const report = await runLockstep({ load: (machine) => loadSnippet(machine, PROGRAM), ramSize: 4 << 20, maxInstructions: 200_000, translator: { threshold } });
     expect(report.differences).toEqual([]);
