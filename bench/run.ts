@@ -8,14 +8,15 @@
  * report say which kind each workload used, and a slowdown counts only when the checksums agree.
  *
  *   npm run bench -- [--quick] [--only sieve,fib] [--repeats 3] [--json PATH]
- *                    [--interpreter-only | --translator-only] [--background-compile]
+ *                    [--interpreter-only | --translator-only] [--foreground-compile]
  *
  * Each workload runs under both tiers: the interpreter alone, and with the translator (blocks
  * compiled to WebAssembly after 50 executions); --interpreter-only skips the second,
- * --translator-only the first (no speed-up is reported then). The translator compiles on the main
- * thread ("compile %" is its share of the run time); with --background-compile it compiles in a
- * worker thread while the interpreter goes on, the main thread only installs the modules ("compile
- * %"), and "worker s" is the worker's time. Every guest run is a process of its own.
+ * --translator-only the first (no speed-up is reported then). As `warp86 run` does by default, the
+ * translator compiles in a worker thread while the interpreter goes on: the main thread only forms
+ * regions and installs the modules ("compile %" is that share of the run time) and "worker s" is the
+ * worker's time; with --foreground-compile it compiles on the main thread, the run waiting for each
+ * module ("compile %" is then all of it). Every guest run is a process of its own.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -91,8 +92,8 @@ function geometricMean(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--background-compile"]);
-  const compile = options.has("--background-compile") ? "background" : "foreground";
+  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--foreground-compile"]);
+  const compile = options.has("--foreground-compile") ? "foreground" : "background";
   const value = options.value;
   const only = value("--only")?.split(",");
   const repeats = Number(value("--repeats") ?? 3);

@@ -42,6 +42,8 @@ interface RegionRecord {
 
 export async function enableTranslator(machine: Machine, options: TranslatorOptions = {}): Promise<void> {
   if (options.branchHints ?? true) await enableBranchHints();
+  // The worker loads its Binaryen while this thread loads its own (each takes ~0.4 s).
+  const starting = options.background ? startBackgroundCompiler() : null;
   const { compileBlock, regionEntries, runtimeImports, warmUpEmitter } = await import("../translator/backend/compile-block.js");
   const { createDispatcher, modeFromWord } = await import("../translator/backend/dispatcher.js");
   const cpu = machine.cpu;
@@ -50,7 +52,7 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
   if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`translator capacity must be a positive integer, not ${capacity}`);
   const imports = runtimeImports(cpu, machine.interpreter.builder);
   const dispatcher = createDispatcher(cpu, capacity);
-  const background = options.background ? await startBackgroundCompiler(imports) : null;
+  const background = starting === null ? null : await starting;
   warmUpEmitter();
   const records = new WeakMap<CompiledCode, RegionRecord>();
   cpu.mmu.flushListeners.push((linearPage) => (linearPage === undefined ? dispatcher.jumpCache.flush() : dispatcher.jumpCache.flushPage(linearPage)));
@@ -99,6 +101,7 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
     poll: background === null ? undefined : () => {
       if (background.compiler.pending === 0) return;
       statistics.compileSeconds += background.compiler.poll(
+        imports,
         (record) => {
           for (const code of record.waiting) {
             dispatcher.fill(code.slot, record.functions!.get(code.eip)!);
@@ -120,11 +123,11 @@ export async function enableTranslator(machine: Machine, options: TranslatorOpti
  * The worker's module: the TypeScript source next to this one when running from source (the worker
  * then registers the same module hooks as src/cli/run-typescript.mjs), the built file in dist/.
  */
-async function startBackgroundCompiler(imports: Record<string, unknown>) {
+async function startBackgroundCompiler() {
   const { BackgroundCompiler } = await import("../translator/backend/background-compiler.js");
   const fromSource = import.meta.url.endsWith(".ts");
   const location = fromSource
     ? { entry: new URL("../translator/backend/compile-worker.ts", import.meta.url), hooks: new URL("./cli/typescript-hooks.mjs", import.meta.url) }
     : { entry: new URL("./compile-worker.js", import.meta.url), hooks: null };
-  return { compiler: await BackgroundCompiler.start<RegionRecord>(location, imports) };
+  return { compiler: await BackgroundCompiler.start<RegionRecord>(location) };
 }

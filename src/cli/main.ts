@@ -11,13 +11,15 @@ import { ImageError } from "../loaders/errors.js";
 import { enableTranslator } from "../translator-tier.js";
 import { State } from "../../runtime/state/layout.js";
 
-const USAGE = `usage: warp86 run <kernel> [--mem SIZE] [--cmdline TEXT] [--tier translator|interpreter] [--background-compile] [--max-instructions N] [--stats]
+const USAGE = `usage: warp86 run <kernel> [--mem SIZE] [--cmdline TEXT] [--tier translator|interpreter] [--foreground-compile] [--max-instructions N] [--stats]
   kernel              a Multiboot v1 kernel (ELF or a.out kludge)
   --mem SIZE          guest RAM, e.g. 64M, 1G (default 128M; 1M..1G, a multiple of 4K)
   --cmdline TEXT      the kernel command line passed in the multiboot information
   --tier T            translator (default: hot code compiled to WebAssembly) or interpreter
   --max-instructions N  stop after about N guest instructions
-  --background-compile  compile hot code in a worker thread while the interpreter goes on
+  --foreground-compile  compile hot code on the main thread, the run waiting for each module (the
+                      same run every time); by default a worker thread compiles while the
+                      interpreter goes on
   --stats             print run statistics (instructions, MIPS) on stderr`;
 
 class UsageError extends Error {}
@@ -42,7 +44,7 @@ interface Options {
 export function parseArguments(args: string[]): Options {
   if (args.length === 0 || args[0] === "--help" || args[0] === "-h") throw new UsageError("");
   if (args[0] !== "run") throw new UsageError(`unknown command '${args[0]}'`);
-  const options: Partial<Options> = { mem: 128 << 20, cmdline: "", stats: false, tier: "translator", background: false };
+  const options: Partial<Options> = { mem: 128 << 20, cmdline: "", stats: false, tier: "translator", background: true };
   for (let n = 1; n < args.length; n++) {
     const arg = args[n]!;
     const value = () => {
@@ -62,7 +64,8 @@ export function parseArguments(args: string[]): Options {
       if (!Number.isInteger(v) || v <= 0) throw new UsageError("--max-instructions needs a positive integer");
       options.maxInstructions = v;
     } else if (arg === "--stats") options.stats = true;
-    else if (arg === "--background-compile") options.background = true;
+    else if (arg === "--foreground-compile") options.background = false;
+    else if (arg === "--background-compile") options.background = true; // the default; accepted as before
     else if (arg.startsWith("-")) throw new UsageError(`unknown option '${arg}'`);
     else if (options.kernel === undefined) options.kernel = arg;
     else throw new UsageError(`unexpected argument '${arg}'`);

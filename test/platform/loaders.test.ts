@@ -55,4 +55,15 @@ describe("command line", () => {
     [["run", "k", "--mem"], /needs a value/],
     [["run", "k", "--mem", "12Q"], /invalid size/],
   ])("rejects %j", (args, message) => expect(() => parseArguments(args as string[])).toThrow(message));
+
+  it.each([
+    [["run", "k"], "translator", true],
+    [["run", "k", "--foreground-compile"], "translator", false],
+    [["run", "k", "--background-compile"], "translator", true],
+    [["run", "k", "--tier", "interpreter"], "interpreter", true],
+  ])("%j: tier and where hot code compiles", (args, tier, background) => {
+    const options = parseArguments(args as string[]);
+    expect(options.tier).toBe(tier);
+    expect(options.background).toBe(background);
+  });
 });

@@ -92,4 +92,30 @@ describe("branch hints of compiled regions", () => {
       expect(hinted).toBeGreaterThan(0);
     });
   }
+
+  it("compilation hints: one byte per defined function (eager, optimizing tier), only when asked", () => {
+    const instructions = decodeAll(SNIPPETS["load and store"]!);
+    const semantics = instructions.map((i) => SEMANTICS[semanticKey(i.row)]);
+    const mode = { code16: false, stack16: false, protectedMode: true, cpl: 0 };
+    const plain = emitBlockModule(instructions, semantics, 0x1000, mode);
+    expect(sections(plain.bytes).some((s) => s.name === "compilationHints")).toBe(false);
+    const { bytes } = emitBlockModule(instructions, semantics, 0x1000, mode, { optimizeEagerly: true });
+    expect(WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(true);
+    const list = sections(bytes);
+    const hintIndex = list.findIndex((s) => s.name === "compilationHints");
+    const functionIndex = list.findIndex((s) => s.id === 3);
+    const codeIndex = list.findIndex((s) => s.id === 10);
+    // V8 reads the section only between the function and the code sections.
+    expect(hintIndex).toBeGreaterThan(functionIndex);
+    expect(hintIndex).toBeLessThan(codeIndex);
+    const defined = leb(bytes, { n: list[functionIndex]!.start });
+    const h = { n: list[hintIndex]!.start };
+    const nameLength = leb(bytes, h);
+    h.n += nameLength;
+    expect(leb(bytes, h)).toBe(defined);
+    // Strategy eager (2), baseline tier optimized (2 << 2), top tier optimized (2 << 4).
+    expect([...bytes.subarray(h.n, list[hintIndex]!.end)]).toEqual(new Array(defined).fill(0b101010));
+    // Everything else is the same module (the section adds its id, a one-byte size and its content).
+    expect(bytes.length - plain.bytes.length).toBe(list[hintIndex]!.end - list[hintIndex]!.start + 2);
+  });
 });

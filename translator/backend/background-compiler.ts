@@ -3,10 +3,11 @@
  * (translator/backend/compile-worker.ts) as instruction bytes; until its module comes back, the
  * block keeps running in the interpreter (its CompiledCode says `ready: false`) and its dispatcher
  * slot holds the stale stub. The main thread polls the result port without waiting
- * (receiveMessageOnPort), so the run loop stays synchronous, and installs the module: one WebAssembly
- * compile and instantiation, about a millisecond, against tens of milliseconds of emission.
+ * (receiveMessageOnPort), so the run loop stays synchronous, and installs the module: the worker
+ * compiled it already (with the engine's optimizing tier), the main thread only instantiates it.
  *
- * The worker loads its own Binaryen and is waited for once, when the translator is enabled. A region
+ * The worker loads its own Binaryen (while the main thread loads its own modules) and is waited for
+ * once, when the translator is enabled. A region
  * whose bytes change while it compiles was already dropped (the block's translation is released,
  * its slot freed): its result is thrown away.
  */
@@ -38,10 +39,9 @@ export class BackgroundCompiler<Target extends CompileTarget> {
   private constructor(
     private readonly worker: Worker,
     private readonly results: MessagePort,
-    private readonly imports: Record<string, unknown>,
   ) {}
 
-  static async start<Target extends CompileTarget>(location: WorkerLocation, imports: Record<string, unknown>): Promise<BackgroundCompiler<Target>> {
+  static async start<Target extends CompileTarget>(location: WorkerLocation): Promise<BackgroundCompiler<Target>> {
     const { port1, port2 } = new MessageChannel();
     // A CommonJS bootstrap (eval) so that the hooks can be registered before the worker's module loads.
     const bootstrap = `
@@ -64,7 +64,7 @@ export class BackgroundCompiler<Target extends CompileTarget> {
     // The worker must not keep the process alive, and results are polled, not delivered as events.
     worker.unref();
     port1.unref();
-    return new BackgroundCompiler<Target>(worker, port1, imports);
+    return new BackgroundCompiler<Target>(worker, port1);
   }
 
   /** Send a region; `code` holds its instructions' bytes, `lengths` each one's length. */
@@ -80,10 +80,10 @@ export class BackgroundCompiler<Target extends CompileTarget> {
   }
 
   /**
-   * Install every module that has come back; `install` fills the slots of the handles still waiting.
-   * Returns the seconds spent on the main thread doing it.
+   * Install every module that has come back, instantiated against `imports`; `install` fills the
+   * slots of the handles still waiting. Returns the seconds spent on the main thread doing it.
    */
-  poll(install: (region: Target) => void, fail: (region: Target) => void): number {
+  poll(imports: Record<string, unknown>, install: (region: Target) => void, fail: (region: Target) => void): number {
     if (this.inFlight.size === 0) return 0;
     const started = performance.now();
     for (let message = receiveMessageOnPort(this.results); message !== undefined; message = receiveMessageOnPort(this.results)) {
@@ -98,8 +98,7 @@ export class BackgroundCompiler<Target extends CompileTarget> {
         fail(region);
         continue;
       }
-      const module = new WebAssembly.Module(result.bytes as Uint8Array<ArrayBuffer>);
-      const instance = new WebAssembly.Instance(module, { env: this.imports as WebAssembly.ModuleImports });
+      const instance = new WebAssembly.Instance(result.module, { env: imports as WebAssembly.ModuleImports });
       region.functions = new Map(result.entries.map((at, ordinal) => [at, instance.exports[`entry${ordinal}`] as () => number]));
       install(region);
     }

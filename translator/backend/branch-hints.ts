@@ -1,10 +1,17 @@
 /**
- * Branch hints for compiled regions (the WebAssembly branch-hinting proposal: a custom section
- * `metadata.code.branch_hint` before the code section, one entry per hinted `br_if`/`if`, by byte
- * offset from the start of its function's body). binaryen.js has no API for them, so they are added
- * to the emitted binary: every `br_if` of a region is a branch to a slow path (a memory access that
- * missed the shadow TLB, the end of a scan), hinted unlikely, so that the engine can keep the fast
- * path's values in registers and move the slow paths out of line.
+ * Engine hints for compiled regions, added to the emitted binary (binaryen.js has no API for them):
+ *
+ * - Branch hints (the WebAssembly branch-hinting proposal: a custom section
+ *   `metadata.code.branch_hint` before the code section, one entry per hinted `br_if`/`if`, by byte
+ *   offset from the start of its function's body). Every `br_if` of a region is a branch to a slow
+ *   path (a memory access that missed the shadow TLB, the end of a scan), hinted unlikely, so that
+ *   the engine can keep the fast path's values in registers and move the slow paths out of line.
+ * - Optionally, compilation hints (V8's `compilationHints` section, behind
+ *   `--experimental-wasm-compilation-hints`: one byte per defined function, strategy in bits 0-1,
+ *   baseline tier in bits 2-3, top tier in bits 4-5): "eager, optimizing tier only", for modules
+ *   that a background thread compiles. The main thread then receives optimized code at once instead
+ *   of running the baseline tier until the engine's tier-up (fib spent ~60 ms there, no on-stack
+ *   replacement in wasm). An engine without the flag ignores the section.
  */
 
 /** Reads the binary; every read advances `at`. */
@@ -89,14 +96,27 @@ function branchIfOffsets(r: Reader, end: number): number[] {
   return offsets;
 }
 
-/** `bytes` with every `br_if` of its defined functions hinted unlikely. */
-export function withUnlikelyBranchHints(bytes: Uint8Array): Uint8Array {
+/** Compilation hint byte: eager (2), baseline tier optimized (2 << 2), top tier optimized (2 << 4). */
+const EAGER_OPTIMIZED = 2 | (2 << 2) | (2 << 4);
+
+function customSection(name: string, payload: readonly number[]): number[] {
+  const encoded = [...new TextEncoder().encode(name)];
+  const content = [...unsignedLeb(encoded.length), ...encoded, ...payload];
+  return [0, ...unsignedLeb(content.length), ...content];
+}
+
+/**
+ * `bytes` with every `br_if` of its defined functions hinted unlikely, and, with
+ * `optimizeEagerly`, every defined function hinted for eager compilation by the optimizing tier.
+ */
+export function withUnlikelyBranchHints(bytes: Uint8Array, optimizeEagerly = false): Uint8Array {
   const r = new Reader(bytes);
   r.at = 8;
   let importedFunctions = 0;
   let codeSection = -1;
   const hints: number[] = [];
   let hintedFunctions = 0;
+  let definedFunctions = 0;
   while (r.at < bytes.length) {
     const sectionStart = r.at;
     const id = r.byte();
@@ -118,6 +138,7 @@ export function withUnlikelyBranchHints(bytes: Uint8Array): Uint8Array {
     } else if (id === 10) {
       codeSection = sectionStart;
       const count = r.unsigned();
+      definedFunctions = count;
       for (let n = 0; n < count; n++) {
         const bodySize = r.unsigned();
         const bodyEnd = r.at + bodySize;
@@ -131,10 +152,12 @@ export function withUnlikelyBranchHints(bytes: Uint8Array): Uint8Array {
     }
     r.at = contentStart + size;
   }
-  if (codeSection < 0 || hintedFunctions === 0) return bytes;
-  const name = [...new TextEncoder().encode("metadata.code.branch_hint")];
-  const content = [...unsignedLeb(name.length), ...name, ...unsignedLeb(hintedFunctions), ...hints];
-  const section = [0, ...unsignedLeb(content.length), ...content];
+  const section: number[] = [];
+  if (hintedFunctions > 0) section.push(...customSection("metadata.code.branch_hint", [...unsignedLeb(hintedFunctions), ...hints]));
+  if (optimizeEagerly && definedFunctions > 0) {
+    section.push(...customSection("compilationHints", [...unsignedLeb(definedFunctions), ...new Array<number>(definedFunctions).fill(EAGER_OPTIMIZED)]));
+  }
+  if (codeSection < 0 || section.length === 0) return bytes;
   const out = new Uint8Array(bytes.length + section.length);
   out.set(bytes.subarray(0, codeSection), 0);
   out.set(section, codeSection);

@@ -172,7 +172,13 @@ export function emitBlockModule(
   semantics: readonly (Semantic | undefined)[],
   eip: number,
   mode: BlockMode,
-  options: { text?: boolean; validate?: boolean; eips?: readonly number[] } = {},
+  options: {
+    text?: boolean;
+    validate?: boolean;
+    eips?: readonly number[];
+    /** Hint the engine to compile every function with its optimizing tier at once (branch-hints.ts). */
+    optimizeEagerly?: boolean;
+  } = {},
 ): { bytes: Uint8Array; text?: string; entries: number[] } {
   const m = new binaryen.Module();
   try {
@@ -210,7 +216,7 @@ export function emitBlockModule(
     // Entry EIPs in ordinal order (export `entry<n>` enters at entries[n]).
     const entries = [...flow.entries].sort((a, b) => a[1] - b[1]).map(([at]) => at);
     // Slow paths hinted unlikely (branch-hints.ts): an engine without branch hinting skips the section.
-    return { bytes: withUnlikelyBranchHints(m.emitBinary()), text: options.text ? m.emitText() : undefined, entries };
+    return { bytes: withUnlikelyBranchHints(m.emitBinary(), options.optimizeEagerly), text: options.text ? m.emitText() : undefined, entries };
   } finally {
     m.dispose();
   }

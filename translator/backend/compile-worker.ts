@@ -1,8 +1,8 @@
 /**
  * The background compiler (a worker thread; src/translator-tier.ts starts it when the translator is
  * enabled with `background: true`): it receives a region as instruction bytes and EIPs, decodes it
- * again (the decoder is deterministic), emits the module with Binaryen and sends the binary back on
- * the port it was given. The main thread keeps interpreting meanwhile and installs the module when
+ * again (the decoder is deterministic), emits the module with Binaryen, compiles it, and sends the
+ * compiled module back on the port it was given. The main thread keeps interpreting meanwhile and installs the module when
  * it polls (translator/backend/background-compiler.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -24,8 +24,14 @@ export interface CompileRequest {
 }
 
 export type CompileResult =
-  | { id: number; bytes: Uint8Array; entries: number[]; seconds: number }
+  | { id: number; module: WebAssembly.Module; entries: number[]; seconds: number }
   | { id: number; error: string; seconds: number };
+
+// The worker compiles each module too, with the engine's optimizing tier at once (compilation hints,
+// branch-hints.ts), and posts the compiled module: the main thread only instantiates it, and runs
+// optimized code from the first call. V8 shares compiled wasm between the threads of a process.
+const v8 = await import("node:v8");
+v8.setFlagsFromString("--experimental-wasm-compilation-hints");
 
 const results = (workerData as { port: MessagePort }).port;
 
@@ -41,10 +47,10 @@ parentPort!.on("message", (request: CompileRequest) => {
       at += length;
     }
     const semantics = instructions.map((i) => SEMANTICS[semanticKey(i.row)]);
-    const { bytes, entries } = emitBlockModule(instructions, semantics, request.eip, request.mode, { eips: request.eips });
-    const copy = bytes.slice();
-    const result: CompileResult = { id: request.id, bytes: copy, entries, seconds: (performance.now() - started) / 1000 };
-    results.postMessage(result, [copy.buffer]);
+    const { bytes, entries } = emitBlockModule(instructions, semantics, request.eip, request.mode, { eips: request.eips, optimizeEagerly: true });
+    const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    const result: CompileResult = { id: request.id, module, entries, seconds: (performance.now() - started) / 1000 };
+    results.postMessage(result);
   } catch (error) {
     results.postMessage({ id: request.id, error: String(error), seconds: (performance.now() - started) / 1000 } satisfies CompileResult);
   }
