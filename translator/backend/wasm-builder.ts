@@ -532,7 +532,9 @@ export class WasmBuilder implements Builder<Value> {
   eqz(a: Value): Value {
     const compare = "local" in a ? this.comparisons.get(a.local) : undefined;
     if (compare !== undefined) return this.comparison(compare.opposite, compare.left, compare.right, compare.kind);
-    return this.fold([a], (x) => folder.eqz(x), () => this.m.i32.eqz(this.get(a)));
+    // A compare too, so that its negation (JNE after SUB/ADD/AND: xor 1) is `ne` for the branch, not
+    // a setcc flipped and tested.
+    return this.comparison("eq", a, { constant: 0 });
   }
   select(c: Value, a: Value, b: Value): Value {
     if ("constant" in c) return c.constant !== 0 ? a : b;
@@ -553,10 +555,10 @@ export class WasmBuilder implements Builder<Value> {
     }
     const m = this.m;
     const extend = (v: Value) => (signed ? m.i64.extend_s(this.get(v)) : m.i64.extend_u(this.get(v)));
-    const product = this.newLocal64();
-    this.emit(m.local.set(product, m.i64.mul(extend(a), extend(b))));
-    const low = this.define(m.i32.wrap(m.local.get(product, binaryen.i64)));
-    const high = this.define(m.i32.wrap(m.i64.shr_u(m.local.get(product, binaryen.i64), m.i64.const(32n as never))));
+    // The low half on its own (the same bits as the wide product's): when the high half only feeds
+    // flags no one reads, the engine drops the 64-bit multiply altogether.
+    const low = this.define(m.i32.mul(this.get(a), this.get(b)));
+    const high = this.define(m.i32.wrap(m.i64.shr_u(m.i64.mul(extend(a), extend(b)), m.i64.const(32n as never))));
     return [low, high];
   }
   private newLocal64(): number {

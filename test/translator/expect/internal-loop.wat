@@ -184,14 +184,15 @@
      )
     )
     (local.set $16
-     (i32.eqz
+     (i32.eq
       (local.get $15)
+      (i32.const 0)
      )
     )
     (local.set $17
-     (i32.xor
-      (local.get $16)
-      (i32.const 1)
+     (i32.ne
+      (local.get $15)
+      (i32.const 0)
      )
     )
     (if
