@@ -26,6 +26,8 @@ import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { State } from "../../runtime/state/layout.js";
 import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext } from "./memory-access.js";
+import { bucketLookup } from "./indirect-lookup.js";
+import { NO_FLAG_STORE, addRegionExitFunction, addSlowPathFunctions, lazyRecordStores } from "./region-functions.js";
 
 export type Value = { readonly constant: number } | { readonly local: number };
 
@@ -58,8 +60,6 @@ interface FlagRecord {
   unstored: boolean;
 }
 
-/** The flag-record argument of a shared slow-path function that means "the record is in memory already". */
-const NO_FLAG_STORE = -1;
 
 /** Pure arithmetic on constants: the interpreter's own primitives fold them. */
 const folder = new ImmediateBuilder({ i32: new Int32Array(0) } as never);
@@ -231,58 +231,8 @@ export class WasmBuilder implements Builder<Value> {
     return m.return(m.call("region_exit", [m.i32.const(code), eip, retired, ...registers, ...this.flagArguments(flagsFromLocals)], binaryen.i32));
   }
   private usesExitFunction = false;
-  /** The five lazy-flag fields of the state block, stored from five values (op word first). */
-  private lazyRecordStores(fields: readonly Expression[]): Expression[] {
-    return [State.lazyOp, State.lazyResult, State.lazySrc1, State.lazySrc2, State.lazyPending].map((offset, n) => this.storeField(offset, fields[n]!));
-  }
-  /**
-   * In a shared function, the stores of what its caller passed from `first` on: eight registers (the
-   * ones the region writes are stored), then the flag record unless it is NO_FLAG_STORE.
-   */
-  private savedStateStores(first: number): Expression[] {
-    const m = this.m;
-    const param = (n: number) => m.local.get(n, binaryen.i32);
-    const registerStores: Expression[] = [];
-    for (let n = 0; n < 8; n++) {
-      if (this.registersWritten & (1 << n)) registerStores.push(this.storeField(State.regs + 4 * n, param(first + n)));
-    }
-    const flags = [0, 1, 2, 3, 4].map((n) => param(first + 8 + n));
-    return [m.if(m.i32.ne(param(first + 8), m.i32.const(NO_FLAG_STORE)), m.block(null, this.lazyRecordStores(flags), binaryen.none)), ...registerStores];
-  }
-  /** (exit code, next EIP, retired, eight registers, flag record or NO_FLAG_STORE) → the exit code. */
-  private regionExitFunction(): void {
-    if (!this.usesExitFunction) return;
-    const m = this.m;
-    const param = (n: number) => m.local.get(n, binaryen.i32);
-    const body = m.block(null, [
-      ...this.savedStateStores(3),
-      this.storeField(State.eip, param(1)),
-      this.storeField(State.retired, param(2)),
-      m.return(param(0)),
-    ], binaryen.none);
-    m.addFunction("region_exit", binaryen.createType(Array(16).fill(binaryen.i32)), binaryen.i32, [], body);
-  }
   /** Imports reached through a shared slow-path function (slowPathCall). */
   private readonly slowPaths = new Set<string>();
-  /**
-   * The shared slow-path functions: (the import's three operands, instruction EIP, next EIP, retired,
-   * the eight registers, the flag record or NO_FLAG_STORE) → stores what the runtime may observe (the
-   * registers the region writes, the bookkeeping, the flag record) and calls the import.
-   */
-  private slowPathFunctions(): void {
-    const m = this.m;
-    const param = (n: number) => m.local.get(n, binaryen.i32);
-    for (const name of this.slowPaths) {
-      const body = m.block(null, [
-        ...this.savedStateStores(6),
-        this.storeField(State.instructionEip, param(3)),
-        this.storeField(State.eip, param(4)),
-        this.storeField(State.retired, param(5)),
-        m.return(m.call(name, [param(0), param(1), param(2)], binaryen.i32)),
-      ], binaryen.none);
-      m.addFunction(`slow_${name}`, binaryen.createType(Array(19).fill(binaryen.i32)), binaryen.i32, [], body);
-    }
-  }
   /** Collect the statements emitted by `body` into a separate list (for if arms). */
   private nested(body: () => void): Expression {
     const saved = this.statements;
@@ -421,7 +371,7 @@ export class WasmBuilder implements Builder<Value> {
     const r = this.record;
     if (r === null) return this.flagsInMemory ? [] : this.flagLocalStores();
     if (!r.unstored) return [];
-    return this.lazyRecordStores([this.m.i32.const(encodeLazyOp(r.op, r.size)), this.get(r.result), this.get(r.src1), this.get(r.src2), this.m.i32.const(r.mask)]);
+    return lazyRecordStores(this.m, [this.m.i32.const(encodeLazyOp(r.op, r.size)), this.get(r.result), this.get(r.src1), this.get(r.src2), this.m.i32.const(r.mask)]);
   }
   /**
    * Put the flag record into memory now: before anything the runtime can observe (an import call that
@@ -435,7 +385,7 @@ export class WasmBuilder implements Builder<Value> {
   }
   /** The flag locals into memory. */
   private flagLocalStores(): Expression[] {
-    return this.lazyRecordStores(this.flagLocalFields());
+    return lazyRecordStores(this.m, this.flagLocalFields());
   }
   /**
    * The record's five fields from the flag locals. The op word and the pending mask share one local
@@ -597,8 +547,8 @@ export class WasmBuilder implements Builder<Value> {
   /** The entry loads; call after the whole region was emitted (it completes the spill and reload points). */
   prologue(): Expression[] {
     const m = this.m;
-    this.slowPathFunctions();
-    this.regionExitFunction();
+    addSlowPathFunctions(m, this.slowPaths, this.registersWritten);
+    if (this.usesExitFunction) addRegionExitFunction(m, this.registersWritten);
     for (const site of this.spillSites) {
       for (let n = 0; n < 8; n++) {
         if (this.registersWritten & (1 << n)) appendChild(site, this.storeField(State.regs + 4 * n, m.local.get(this.register(n), binaryen.i32)));
@@ -817,42 +767,13 @@ export class WasmBuilder implements Builder<Value> {
         m.br(found),
       ], binaryen.none));
     };
-    const lookup = candidates.length <= WasmBuilder.COMPARE_CHAIN ? candidates.map(test) : [this.bucketLookup(target, candidates, test)];
+    const lookup = candidates.length <= WasmBuilder.COMPARE_CHAIN ? candidates.map(test) : [bucketLookup(m, () => this.get(target), candidates, test, this.labels++)];
     this.emit(m.block(found, [...lookup, this.exit(BlockExit.Continue, target)], binaryen.none));
     this.emit(this.internalBranch(target, m.local.get(ordinal, binaryen.i32), m.local.get(delta, binaryen.i32)));
   }
   private labels = 0;
-  /** Candidates up to this many are compared one after the other; more go through bucketLookup. */
+  /** Candidates up to this many are compared one after the other; more go through bucketLookup (indirect-lookup.ts). */
   static readonly COMPARE_CHAIN = 4;
-  /**
-   * Many candidate targets (a switch's jump table): a br_table on (target - lowest) >> 4 picks the
-   * 16-byte bucket, whose few candidates are then compared: one indirect jump and about one compare
-   * instead of a compare per candidate. A target outside every bucket falls out (to the exit after).
-   */
-  private bucketLookup(target: Value, candidates: readonly number[], test: (eip: number) => Expression): Expression {
-    const m = this.m;
-    const sorted = [...candidates].sort((a, b) => (a >>> 0) - (b >>> 0));
-    const lowest = sorted[0]!;
-    const buckets = new Map<number, number[]>();
-    for (const eip of sorted) {
-      const bucket = ((eip - lowest) >>> 0) >>> 4;
-      buckets.set(bucket, [...(buckets.get(bucket) ?? []), eip]);
-    }
-    const id = this.labels++;
-    const miss = `miss${id}`;
-    const used = [...buckets.keys()];
-    const label = (bucket: number) => `bucket${id}_${bucket}`;
-    const span = used[used.length - 1]! + 1;
-    const table = Array.from({ length: span }, (_, bucket) => (buckets.has(bucket) ? label(bucket) : miss));
-    const index = m.i32.shr_u(m.i32.sub(this.get(target), m.i32.const(lowest)), m.i32.const(4));
-    // block $miss { block $bucketN { … block $bucket0 { br_table } tests0; br $miss … } testsN }
-    let nest = m.block(label(used[0]!), [m.switch(table, miss, index)], binaryen.none);
-    for (let n = 1; n <= used.length; n++) {
-      const tests = [...buckets.get(used[n - 1]!)!.map(test), m.br(miss)];
-      nest = m.block(n < used.length ? label(used[n]!) : miss, [nest, ...tests], binaryen.none);
-    }
-    return nest;
-  }
   /**
    * A branch to an entry point laid out after this instruction: straight to its code (the end of
    * block $entry<ordinal>, which encloses everything before it), without the br_table. It cannot
