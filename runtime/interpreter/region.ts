@@ -8,9 +8,11 @@
  * instructions stay inside the compiled function (translator/backend/compile-block.ts), so a loop
  * nest, a recursive function or a bytecode dispatch loop runs without returning to the dispatcher.
  *
- * Only blocks already decoded are taken: a path that never ran leaves the region, and is compiled
- * on its own once it is hot. Blocks are found depth first, chained by fall-through, and the chains
- * laid out in reverse postorder (inLoopOrder) with the fall-through successor next where possible.
+ * Then, in a second pass, the paths of the page that have not run yet but that this code reaches
+ * directly (decoded for the region, up to as many instructions again), laid out after the code that
+ * has run; a path that does not decode leaves the region. Blocks are found depth first, chained by
+ * fall-through, and the chains laid out in reverse postorder (inLoopOrder) with the fall-through
+ * successor next where possible.
  */
 import type { Instruction } from "../../translator/isa/types.js";
 import { semanticKey } from "../../translator/isa/opcodes.js";
