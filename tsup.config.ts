@@ -3,11 +3,24 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   {
     entry: { index: "src/index.ts" },
-    format: ["esm", "cjs"],
+    format: ["esm"],
     dts: true,
-    clean: true,
     target: "node20",
     external: ["binaryen"],
+    define: { WARP86_COMMONJS: "false" },
+  },
+  {
+    // Binaryen is an ES module with top-level await, which require() refuses: the CommonJS build
+    // reaches it through src/commonjs/binaryen.ts, filled by enableTranslator with a dynamic import.
+    entry: { index: "src/index.ts" },
+    format: ["cjs"],
+    dts: true,
+    target: "node20",
+    define: { WARP86_COMMONJS: "true" },
+    noExternal: ["binaryen"],
+    esbuildOptions(options) {
+      options.alias = { binaryen: "./src/commonjs/binaryen.ts" };
+    },
     // import.meta.url in the CommonJS build too: the background compiler finds its worker by it.
     shims: true,
   },

@@ -40,7 +40,23 @@ interface RegionRecord {
   failed?: boolean;
 }
 
+/**
+ * In the CommonJS build, Binaryen (an ES module with top-level await) cannot be required: it is
+ * imported here, for src/commonjs/binaryen.ts to hand to the translator's modules.
+ */
+async function provideBinaryenToCommonJs(): Promise<void> {
+  // WARP86_COMMONJS is defined by the build (tsup.config.ts); the ES build drops this branch.
+  if (typeof WARP86_COMMONJS !== "undefined" && WARP86_COMMONJS) {
+    // A real dynamic import: the bundler rewrites `import()` into `require` in CommonJS output.
+    const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<{ default: unknown }>;
+    const { provideBinaryen } = await import("./commonjs/binaryen.js");
+    provideBinaryen((await importModule("binaryen")).default);
+  }
+}
+declare const WARP86_COMMONJS: boolean | undefined;
+
 export async function enableTranslator(machine: Machine, options: TranslatorOptions = {}): Promise<void> {
+  await provideBinaryenToCommonJs();
   if (options.branchHints ?? true) await enableBranchHints();
   // The worker loads its Binaryen while this thread loads its own (each takes ~0.4 s).
   const starting = options.background ? startBackgroundCompiler() : null;
