@@ -123,7 +123,12 @@ export async function main(args: string[]): Promise<number> {
   flush();
   if (options.stats) {
     const stats = machine.interpreter.statistics;
-    process.stderr.write(`warp86: ${result.reason} after ${result.instructions} instructions in ${seconds.toFixed(3)} s (${(result.instructions / seconds / 1e6).toFixed(1)} MIPS, ${options.tier}; ${stats.blocksCompiled} blocks compiled in ${stats.compileSeconds.toFixed(2)} s)\n`);
+    const compiled = options.tier === "interpreter"
+      ? ""
+      : options.background
+        ? `; ${stats.blocksCompiled} regions compiled in a worker thread in ${stats.backgroundCompileSeconds.toFixed(2)} s, installed in ${stats.compileSeconds.toFixed(2)} s`
+        : `; ${stats.blocksCompiled} regions compiled in ${stats.compileSeconds.toFixed(2)} s`;
+    process.stderr.write(`warp86: ${result.reason} after ${result.instructions} instructions in ${seconds.toFixed(3)} s (${(result.instructions / seconds / 1e6).toFixed(1)} MIPS, ${options.tier}${compiled})\n`);
   }
   switch (result.reason) {
     case "debug-exit":
