@@ -57,6 +57,15 @@ async function runTranslated(threshold: number, code = PROGRAM, maxInstructions 
   return { machine, result, end };
 }
 
+/** The EIPs of every region `machine`'s translator compiles from now on, in their layout order. */
+function recordLayouts(machine: Machine): number[][] {
+  const translator = machine.interpreter.translator!;
+  const compile = translator.compile.bind(translator);
+  const layouts: number[][] = [];
+  translator.compile = (region, eip, mode) => (layouts.push([...region.eips]), compile(region, eip, mode));
+  return layouts;
+}
+
 describe("regions", () => {
   it("computes the program's result with calls, returns and a jump-table switch inside compiled code", async () => {
     const { machine, result, end } = await runTranslated(2);
@@ -115,10 +124,7 @@ describe("regions", () => {
     // point forward, so the compiled function takes them with a plain br instead of going round its loop.
     const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
     await enableTranslator(machine, { threshold: 2 });
-    const translator = machine.interpreter.translator!;
-    const compile = translator.compile.bind(translator);
-    const layouts: number[][] = [];
-    translator.compile = (region, eip, mode) => (layouts.push([...region.eips]), compile(region, eip, mode));
+    const layouts = recordLayouts(machine);
     loadSnippet(machine, PROGRAM);
     machine.run({ maxInstructions: 10_000_000 });
     // The regions formed at the call's return site (0x10016), whose first chain holds the dispatch.
@@ -137,10 +143,7 @@ describe("regions", () => {
     // Laid out in reverse postorder from the dispatch, every one of those jumps points forward.
     const machine = new Machine({ ramSize: 128 << 20 });
     await enableTranslator(machine, {});
-    const translator = machine.interpreter.translator!;
-    const compile = translator.compile.bind(translator);
-    const layouts: number[][] = [];
-    translator.compile = (region, eip, mode) => (layouts.push([...region.eips]), compile(region, eip, mode));
+    const layouts = recordLayouts(machine);
     loadMultiboot(machine.cpu, readFileSync(new URL("../../bench/guests/bin/interp.elf", import.meta.url)), { cmdline: "scale=1" });
     machine.run({ maxInstructions: 3_000_000 });
     const table = machine.cpu.readPhysicalBytes(0x100380, 44);
@@ -161,10 +164,7 @@ describe("regions", () => {
     const code = hex("b9e803000031c081f9f4010000720883c0014975f2eb0583c003ebf6");
     const machine = new Machine({ ramSize: 4 << 20, stopOnException: true });
     await enableTranslator(machine, { threshold: 50 });
-    const translator = machine.interpreter.translator!;
-    const compile = translator.compile.bind(translator);
-    const layouts: number[][] = [];
-    translator.compile = (region, eip, mode) => (layouts.push([...region.eips]), compile(region, eip, mode));
+    const layouts = recordLayouts(machine);
     loadSnippet(machine, code);
     machine.run({ maxInstructions: 100_000 });
     expect(machine.cpu.reg32(0)).toBe(501 + 499 * 3);
