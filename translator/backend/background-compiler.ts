@@ -7,9 +7,8 @@
  * compiled it already (with the engine's optimizing tier), the main thread only instantiates it.
  *
  * The worker loads its own Binaryen (while the main thread loads its own modules) and is waited for
- * once, when the translator is enabled. A region
- * whose bytes change while it compiles was already dropped (the block's translation is released,
- * its slot freed): its result is thrown away.
+ * once, when the translator is enabled. A region whose bytes change while it compiles was already
+ * dropped (the block's translation is released, its slot freed): its result is thrown away.
  */
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { CompileRequest, CompileResult } from "./compile-worker.js";

@@ -2,8 +2,8 @@
  * The background compiler (a worker thread; src/translator-tier.ts starts it when the translator is
  * enabled with `background: true`): it receives a region as instruction bytes and EIPs, decodes it
  * again (the decoder is deterministic), emits the module with Binaryen, compiles it, and sends the
- * compiled module back on the port it was given. The main thread keeps interpreting meanwhile and installs the module when
- * it polls (translator/backend/background-compiler.ts).
+ * compiled module back on the port it was given. The main thread keeps interpreting meanwhile and
+ * installs the module when it polls (translator/backend/background-compiler.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
