@@ -8,7 +8,7 @@
  * report say which kind each workload used, and a slowdown counts only when the checksums agree.
  *
  *   npm run bench -- [--quick] [--only sieve,fib] [--repeats 3] [--json PATH]
- *                    [--interpreter-only | --translator-only] [--foreground-compile]
+ *                    [--interpreter-only | --translator-only] [--foreground-compile] [--no-qemu]
  *
  * Each workload runs under both tiers: the interpreter alone, and with the translator (blocks
  * compiled to WebAssembly after 50 executions); --interpreter-only skips the second,
@@ -16,7 +16,9 @@
  * translator compiles in a worker thread while the interpreter goes on: the main thread only forms
  * regions and installs the modules ("compile %" is that share of the run time) and "worker s" is the
  * worker's time; with --foreground-compile it compiles on the main thread, the run waiting for each
- * module ("compile %" is then all of it). Every guest run is a process of its own.
+ * module ("compile %" is then all of it). Every guest run is a process of its own. When
+ * qemu-system-i386 is installed, each kernel also runs under QEMU's TCG for a side-by-side table
+ * (bench/peers.ts; --no-qemu skips it); nothing else needs it.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -25,6 +27,7 @@ import type { GuestRun } from "./guest-run.js";
 import { type NativeKind, NativeRunner } from "./native.js";
 import { WORKLOADS } from "./workloads.js";
 import { scriptOptions } from "../src/cli/script-options.js";
+import { QemuRunner } from "./peers.js";
 
 const QUICK = ["sieve", "crc32", "strings", "smc"];
 
@@ -66,6 +69,8 @@ interface Measurement {
   translator: TierMeasurement | null;
   /** Translator speed-up over the interpreter. */
   speedup: number | null;
+  /** The same kernel under QEMU's TCG (bench/peers.ts), when qemu-system-i386 is installed. */
+  qemu: { seconds: number; runs: number[]; checksum: string | null; slowdown: number | null; checksumAgrees: boolean | null; translatorRatio: number | null } | null;
 }
 
 /**
@@ -92,7 +97,9 @@ function geometricMean(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--foreground-compile"]);
+  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--foreground-compile", "--no-qemu"]);
+  const qemu = options.has("--no-qemu") ? null : new QemuRunner();
+  if (qemu?.version) process.stderr.write(`side by side: ${qemu.version} (TCG)\n`);
   const compile = options.has("--foreground-compile") ? "foreground" : "background";
   const value = options.value;
   const only = value("--only")?.split(",");
@@ -136,9 +143,21 @@ async function main(): Promise<void> {
         checksumAgrees: native ? native.checksum === guest.checksum : null,
       };
     }
-    process.stderr.write("\n");
     const interpreter = measured.interpreter ?? null;
     const translator = measured.translator ?? null;
+    let peer: Measurement["qemu"] = null;
+    if (qemu?.version) {
+      process.stderr.write(" qemu...");
+      const run = await qemu.run(workload, repeats, (seconds) => process.stderr.write(` ${seconds.toFixed(2)}`));
+      process.stderr.write(" s");
+      peer = {
+        ...run,
+        slowdown: native && native.checksum === run.checksum ? run.seconds / native.seconds : null,
+        checksumAgrees: native ? native.checksum === run.checksum : null,
+        translatorRatio: translator && translator.checksum === run.checksum ? translator.seconds / run.seconds : null,
+      };
+    }
+    process.stderr.write("\n");
     results.push({
       workload,
       nativeSeconds: native?.seconds ?? null,
@@ -149,6 +168,7 @@ async function main(): Promise<void> {
       interpreter,
       translator,
       speedup: translator && interpreter ? interpreter.seconds / translator.seconds : null,
+      qemu: peer,
     });
   }
   const x = (v: number | null | undefined) => (v ? `${v.toFixed(1)}x` : "-");
@@ -183,6 +203,21 @@ async function main(): Promise<void> {
     else console.log(`native${which}: x86-64 builds of the same C source (${[...new Set(of.map((r) => r.nativeBuild))].join("; ")}, built for this run); this host's kernel cannot execute i386 binaries`);
   }
   for (const r of results) if (r.nativeProblem) console.log(`no native run for ${r.workload}: ${r.nativeProblem}`);
+  if (results.some((r) => r.qemu)) {
+    console.log(`\nside by side with ${qemu!.version} (TCG, the same kernels; guest time between the same serial lines)`);
+    console.log("workload     qemu s   qemu/native   jit/native   jit time / qemu time   checksums");
+    for (const r of results) {
+      if (!r.qemu) continue;
+      console.log(
+        r.workload.padEnd(12) +
+          r.qemu.seconds.toFixed(2).padStart(7) +
+          x(r.qemu.slowdown).padStart(14) +
+          x(r.translator?.slowdown).padStart(13) +
+          (r.qemu.translatorRatio ? r.qemu.translatorRatio.toFixed(2) : "-").padStart(23) +
+          `   ${r.qemu.checksumAgrees === false ? "DIFFER" : "agree"}`,
+      );
+    }
+  }
   const nativeName = kinds.some((k) => k !== "i386") ? (kinds.length === 1 ? "native x86-64" : "native (i386 and x86-64)") : "native";
   const mean = (values: (number | null | undefined)[]) => {
     const present = values.filter((v): v is number => typeof v === "number" && v > 0);
@@ -210,6 +245,15 @@ async function main(): Promise<void> {
     },
     /** Where the translator compiled: a worker thread ("background") or the main thread. */
     compile,
+    /** QEMU's TCG on the same kernels, when installed (bench/peers.ts). */
+    qemu: qemu?.version
+      ? {
+          version: qemu.version,
+          cpuSlowdown: mean(cpu.map((r) => r.qemu?.slowdown)),
+          /** Geometric mean of warp86's translator time over QEMU's on the CPU workloads (below 1: warp86 faster). */
+          cpuTranslatorRatio: mean(cpu.map((r) => r.qemu?.translatorRatio)),
+        }
+      : null,
     results,
   };
   const g = summary.geometricMean;
@@ -217,12 +261,13 @@ async function main(): Promise<void> {
   const smc = results.find((r) => r.workload === "smc");
   console.log(`\nCPU workloads (${c.workloads.join(", ")}): translator ${x(c.translatorSlowdown)} slower than ${nativeName} (geometric mean; worst ${x(c.worstTranslatorSlowdown)}), ${x(c.translatorSpeedup)} faster than the interpreter; main-thread compile share at most ${(100 * c.worstCompileShare).toFixed(1)}% (compiling in ${compile === "background" ? "a worker thread" : "the main thread"})`);
   if (smc) console.log(`self-modifying (smc): translator ${x(smc.translator?.slowdown)} slower than ${nativeName}, interpreter ${x(smc.interpreter?.slowdown)}`);
+  if (summary.qemu) console.log(`QEMU TCG on the CPU workloads: ${x(summary.qemu.cpuSlowdown)} slower than ${nativeName} (geometric mean); warp86's translator time over QEMU's: ${summary.qemu.cpuTranslatorRatio?.toFixed(2) ?? "-"} (geometric mean; below 1, warp86 is faster)`);
   console.log(`all workloads, geometric means: interpreter ${x(g.interpreterSlowdown)} slower than ${nativeName} (${g.interpreterMips?.toFixed(1) ?? "-"} MIPS); translator ${x(g.translatorSlowdown)} slower than ${nativeName} (${g.translatorMips?.toFixed(1) ?? "-"} MIPS), ${x(g.translatorSpeedup)} faster than the interpreter`);
   const jsonPath = value("--json") ?? "bench/results/latest.json";
   mkdirSync(jsonPath.replace(/\/[^/]*$/, ""), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify(summary, null, 2) + "\n");
   console.log(`JSON report: ${jsonPath}`);
-  if (results.some((r) => r.interpreter?.checksumAgrees === false || r.translator?.checksumAgrees === false)) process.exitCode = 1;
+  if (results.some((r) => r.interpreter?.checksumAgrees === false || r.translator?.checksumAgrees === false || r.qemu?.checksumAgrees === false)) process.exitCode = 1;
 }
 
 await main();
