@@ -19,7 +19,6 @@ import {
   EFLAGS_FIXED_ONE,
   type FlagOp,
   conditionFromRecord,
-  encodeLazyOp,
   flagFromRecord,
 } from "../semantics/flags.js";
 import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.js";
@@ -27,7 +26,8 @@ import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js
 import { State } from "../../runtime/state/layout.js";
 import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext } from "./memory-access.js";
 import { bucketLookup } from "./indirect-lookup.js";
-import { NO_FLAG_STORE, addRegionExitFunction, addSlowPathFunctions, lazyRecordStores } from "./region-functions.js";
+import { addRegionExitFunction, addSlowPathFunctions } from "./region-functions.js";
+import { FlagRecord, type StaticRecord } from "./flag-record.js";
 
 export type Value = { readonly constant: number } | { readonly local: number };
 
@@ -47,19 +47,6 @@ export const enum BlockExit {
 const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expression, child: Expression): number } }).Block.appendChild;
 
 export const HELPER_NAMES = Object.keys(HELPERS) as HelperName[];
-
-interface FlagRecord {
-  op: FlagOp;
-  size: Size;
-  result: Value;
-  src1: Value;
-  src2: Value;
-  /** Pending bits this record defines. */
-  mask: number;
-  /** The fields are not yet in memory (stored lazily when a reader or the block end needs them). */
-  unstored: boolean;
-}
-
 
 /** Pure arithmetic on constants: the interpreter's own primitives fold them. */
 const folder = new ImmediateBuilder({ i32: new Int32Array(0) } as never);
@@ -83,18 +70,8 @@ export class WasmBuilder implements Builder<Value> {
   private statements: Expression[] = [];
   private eaInstruction: Instruction | null = null;
   private eaValue: Value | null = null;
-  /** Static knowledge of the lazy flags: the record of the last setFlags in this block, if any. */
-  private record: FlagRecord | null = null;
-  /** Static knowledge of State.lazyPending: known after a setFlags in this block. */
-  private pendingKnown: number | null = null;
-  /**
-   * In a region, the lazy-flag record (op, result, src1, src2, pending) is carried in these locals
-   * at every entry point, so a loop back-edge costs five local.sets instead of five stores. When
-   * `record` is null the record is in them (`flagsInLocals`), in memory (`flagsInMemory`), or both.
-   */
-  private flagLocals: { word: number; result: number; src1: number; src2: number } | null = null;
-  private flagsInLocals = false;
-  private flagsInMemory = true;
+  /** Where the lazy-flag record is, and the code that moves it (flag-record.ts). */
+  private readonly flags: FlagRecord;
   private currentEip = 0;
   /** Set by a conditional arm that changed the flags: after the conditional they are unknown. */
   private armsChangedFlags = false;
@@ -126,6 +103,7 @@ export class WasmBuilder implements Builder<Value> {
     /** Parameters of the function emitted (locals come after them): 2 for a region (see enableLoop). */
     private readonly parameterCount = 0,
   ) {
+    this.flags = new FlagRecord({ m, get: (value) => this.get(value), loadField: (offset) => this.loadField(offset), newLocal: () => this.newLocal() });
     this.access = {
       m,
       user: cpl === 3,
@@ -195,28 +173,16 @@ export class WasmBuilder implements Builder<Value> {
    * fault there must see exact flags), while the fast path keeps it in locals.
    */
   private slowPathCall(name: string, operands: Expression[]): Expression {
-    if (this.loop === null) return this.m.block(null, [...this.flagStores(), ...this.sync(), this.call(name, operands, binaryen.i32)], binaryen.i32);
+    if (this.loop === null) return this.m.block(null, [...this.flags.stores(), ...this.sync(), this.call(name, operands, binaryen.i32)], binaryen.i32);
     // In a region, one function per import does the bookkeeping stores (slowPathFunctions): a call
     // passing the values is about a third of the code of the stores written out at every access.
     const m = this.m;
     this.slowPaths.add(name);
     const get = (local: number) => m.local.get(local, binaryen.i32);
-    const flags = this.flagArguments();
+    const flags = this.flags.arguments();
     const registers = Array.from({ length: 8 }, (_, n) => get(this.register(n)));
     const bookkeeping = [m.i32.const(this.currentEip), m.i32.const(this.nextInstructionPointerNumber()), m.i32.add(get(this.loop.retiredBase), m.i32.const(this.currentIndex + 1))];
     return m.call(`slow_${name}`, [...operands, ...bookkeeping, ...registers, ...flags], binaryen.i32);
-  }
-  /** The flag record as five arguments of a shared function (what flagStores would store), or NO_FLAG_STORE. */
-  private flagArguments(fromLocals = false): Expression[] {
-    const m = this.m;
-    const f = this.flagLocals!;
-    const r = this.record;
-    const get = (local: number) => m.local.get(local, binaryen.i32);
-    if (!fromLocals && r !== null && r.unstored) {
-      return [m.i32.const(encodeLazyOp(r.op, r.size)), this.get(r.result), this.get(r.src1), this.get(r.src2), m.i32.const(r.mask)];
-    }
-    if (fromLocals || (r === null && !this.flagsInMemory)) return this.flagLocalFields();
-    return [m.i32.const(NO_FLAG_STORE), m.i32.const(0), m.i32.const(0), m.i32.const(0), m.i32.const(0)];
   }
   /**
    * Leave the region through its shared exit function (regionExitFunction): flag record, written
@@ -228,7 +194,7 @@ export class WasmBuilder implements Builder<Value> {
     this.usesExitFunction = true;
     const registers = Array.from({ length: 8 }, (_, n) => m.local.get(this.register(n), binaryen.i32));
     const retired = m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1));
-    return m.return(m.call("region_exit", [m.i32.const(code), eip, retired, ...registers, ...this.flagArguments(flagsFromLocals)], binaryen.i32));
+    return m.return(m.call("region_exit", [m.i32.const(code), eip, retired, ...registers, ...this.flags.arguments(flagsFromLocals)], binaryen.i32));
   }
   private usesExitFunction = false;
   /** Imports reached through a shared slow-path function (slowPathCall). */
@@ -269,7 +235,7 @@ export class WasmBuilder implements Builder<Value> {
       next: 0,
       retiredBase: 1,
     };
-    this.flagLocals = { word: this.newLocal(), result: this.newLocal(), src1: this.newLocal(), src2: this.newLocal() };
+    this.flags.useLocals();
   }
   /** Per instruction, the arithmetic flags overwritten after it before they can be observed. */
   private flagsOverwritten: readonly number[] = [];
@@ -318,11 +284,8 @@ export class WasmBuilder implements Builder<Value> {
       if (this.entryIndices.has(index)) {
         // Control may arrive here from elsewhere (the first instruction too: a loop branches back to
         // it): all that is known is that the flag locals hold the record, not memory.
-        if (index > 0) for (const set of this.flagsToLocals()) this.emit(set);
-        this.record = null;
-        this.pendingKnown = null;
-        this.flagsInLocals = true;
-        this.flagsInMemory = false;
+        if (index > 0) for (const set of this.flags.toLocals()) this.emit(set);
+        this.flags.enterEntryPoint();
         if (index > 0) this.entryStarts.push(this.statements.length);
         this.segment = { index, ordinal: loop.entries.get(eip)?.[1] ?? 0 };
       }
@@ -359,75 +322,17 @@ export class WasmBuilder implements Builder<Value> {
     ];
   }
   /** Emit the bookkeeping stores now (before an import call on the straight path). */
-  private syncNow(): void {
-    for (const store of this.sync()) this.emit(store);
-  }
   private nextInstructionPointerNumber(): number {
     const next = this.currentEip + this.currentLength;
     return this.code16 ? next & 0xffff : next | 0;
   }
   /** Stores that put an unstored flag record into memory (nothing if it is there already). */
-  private flagStores(): Expression[] {
-    const r = this.record;
-    if (r === null) return this.flagsInMemory ? [] : this.flagLocalStores();
-    if (!r.unstored) return [];
-    return lazyRecordStores(this.m, [this.m.i32.const(encodeLazyOp(r.op, r.size)), this.get(r.result), this.get(r.src1), this.get(r.src2), this.m.i32.const(r.mask)]);
-  }
   /**
    * Put the flag record into memory now: before anything the runtime can observe (an import call that
    * may fault or read flags) and before the block returns.
    */
   flushFlags(): void {
-    for (const store of this.flagStores()) this.emit(store);
-    if (this.record) this.record.unstored = false;
-    // Memory now holds the current record (the static one, or the one in the flag locals).
-    this.flagsInMemory = true;
-  }
-  /** The flag locals into memory. */
-  private flagLocalStores(): Expression[] {
-    return lazyRecordStores(this.m, this.flagLocalFields());
-  }
-  /**
-   * The record's five fields from the flag locals. The op word and the pending mask share one local
-   * (op | pending << 16: both are constants where a record is put there), one value fewer live
-   * across the region's loops.
-   */
-  private flagLocalFields(): Expression[] {
-    const f = this.flagLocals!;
-    const m = this.m;
-    const get = (local: number) => m.local.get(local, binaryen.i32);
-    return [m.i32.and(get(f.word), m.i32.const(0xffff)), get(f.result), get(f.src1), get(f.src2), m.i32.shr_u(get(f.word), m.i32.const(16))];
-  }
-  /** Put the current flag record into the flag locals (on a path into an entry point). */
-  private flagsToLocals(): Expression[] {
-    const f = this.flagLocals!;
-    const m = this.m;
-    const r = this.record;
-    if (r !== null) {
-      return [
-        m.local.set(f.word, m.i32.const(encodeLazyOp(r.op, r.size) | ((this.pendingKnown ?? r.mask) << 16))),
-        m.local.set(f.result, this.get(r.result)),
-        m.local.set(f.src1, this.get(r.src1)),
-        m.local.set(f.src2, this.get(r.src2)),
-      ];
-    }
-    if (this.flagsInLocals) return [];
-    return this.flagLocalLoads();
-  }
-  private flagLocalLoads(): Expression[] {
-    const f = this.flagLocals!;
-    const m = this.m;
-    return [
-      m.local.set(f.word, m.i32.or(this.loadField(State.lazyOp), m.i32.shl(this.loadField(State.lazyPending), m.i32.const(16)))),
-      m.local.set(f.result, this.loadField(State.lazyResult)),
-      m.local.set(f.src1, this.loadField(State.lazySrc1)),
-      m.local.set(f.src2, this.loadField(State.lazySrc2)),
-    ];
-  }
-  /** The runtime may have changed the lazy-flag fields in memory: the flag locals are stale. */
-  private flagsChangedInMemory(): void {
-    this.flagsInLocals = false;
-    this.flagsInMemory = true;
+    for (const store of this.flags.flush()) this.emit(store);
   }
   /** Return from the block function; on this path only, store the pending flag record first. */
   exit(code: BlockExit, target?: Value): Expression {
@@ -435,7 +340,7 @@ export class WasmBuilder implements Builder<Value> {
     if (this.loop !== null) return this.exitThroughFunction(code, target === undefined ? m.i32.const(this.nextInstructionPointerNumber()) : this.get(target));
     // Nothing can fault after this point: State.instructionEip is not needed, only where to go on.
     return m.block(null, [
-      ...this.flagStores(),
+      ...this.flags.stores(),
       ...this.spills(),
       this.storeField(State.eip, target === undefined ? m.i32.const(this.nextInstructionPointerNumber()) : this.get(target)),
       this.storeField(State.retired, m.i32.const(this.currentIndex + 1)),
@@ -511,10 +416,6 @@ export class WasmBuilder implements Builder<Value> {
     const high = this.define(m.i32.wrap(m.i64.shr_u(m.i64.mul(extend(a), extend(b)), m.i64.const(32n as never))));
     return [low, high];
   }
-  private newLocal64(): number {
-    this.locals.push(binaryen.i64);
-    return this.parameterCount + this.locals.length - 1;
-  }
   divWide(hi: Value, lo: Value, divisor: Value, size: Size, signed: boolean): [Value, Value] {
     this.flushFlags();
     this.emit(this.syncedCall("divide", [this.get(hi), this.get(lo), this.get(divisor), this.m.i32.const(size), this.m.i32.const(signed ? 1 : 0)], binaryen.none));
@@ -556,7 +457,7 @@ export class WasmBuilder implements Builder<Value> {
     }
     for (const site of this.reloadSites) for (const load of this.registerLoads()) appendChild(site, load);
     // Every entry point expects the flag record in the flag locals.
-    return [...this.registerLoads(), ...(this.flagLocals ? this.flagLocalLoads() : [])];
+    return [...this.registerLoads(), ...(this.flags.locals ? this.flags.localLoads() : [])];
   }
   private registerLoads(): Expression[] {
     const loads: Expression[] = [];
@@ -649,7 +550,7 @@ export class WasmBuilder implements Builder<Value> {
 
   // ---- flags ----
   setFlags(op: FlagOp, size: Size, result: Value, src1: Value, src2: Value, mask: number): void {
-    const pending = this.pendingKnown;
+    const pending = this.flags.pending;
     const m = this.m;
     // Flags this instruction leaves alone that may be pending must be computed before the record is
     // replaced, unless the code after it overwrites them before anyone can look (flag-liveness.ts).
@@ -657,30 +558,30 @@ export class WasmBuilder implements Builder<Value> {
     const keep = ARITHMETIC_FLAGS & ~mask & ~(this.flagsOverwritten[this.currentIndex] ?? 0);
     if (keep === 0) {
       // Nothing to keep.
-    } else if (this.record === null && pending === null && this.flagsInLocals && !this.flagsInMemory) {
+    } else if (this.flags.record === null && pending === null && this.flags.inLocals && !this.flags.inMemory) {
       // After an entry point the record is in the flag locals: only if flags this instruction leaves
       // alone are pending there (rarely) does it go to memory and the runtime compute them.
-      const word = m.local.get(this.flagLocals!.word, binaryen.i32);
-      this.emit(m.if(m.i32.and(word, m.i32.const(keep << 16)), m.block(null, [...this.flagLocalStores(), this.flagCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
-    } else if (this.record !== null && pending !== null) {
+      const word = m.local.get(this.flags.locals!.word, binaryen.i32);
+      this.emit(m.if(m.i32.and(word, m.i32.const(keep << 16)), m.block(null, [...this.flags.localStores(), this.flagCall("keepFlags", [m.i32.const(~mask)], binaryen.none)], binaryen.none)));
+    } else if (this.flags.record !== null && pending !== null) {
       // The record is known here: the flags to keep are computed into EFLAGS inline, not by a callout.
-      if ((pending & keep) !== 0) this.keepFlagsInline(this.record, pending & keep);
+      if ((pending & keep) !== 0) this.keepFlagsInline(this.flags.record, pending & keep);
     } else if (pending === null || (pending & keep) !== 0) {
       // Some pending flags survive this instruction: compute them into EFLAGS first (as the interpreter does).
       this.flushFlags();
       // Only when such flags are really pending (usually not): then compute them in the runtime.
       this.emit(m.if(m.i32.and(this.loadField(State.lazyPending), m.i32.const(keep)), this.flagCall("keepFlags", [m.i32.const(~mask)], binaryen.none)));
     }
-    this.flagsInLocals = false;
+    this.flags.inLocals = false;
     // The previous record, if never stored, is overwritten: its stores are simply never emitted.
-    this.record = { op, size, result, src1, src2, mask, unstored: true };
-    this.pendingKnown = mask;
+    this.flags.record = { op, size, result, src1, src2, mask, unstored: true };
+    this.flags.pending = mask;
   }
   /**
    * Compute `bits` of the known record `r` into EFLAGS (what the runtime's keepFlags does for a record
    * in memory), before a new record that leaves those flags alone replaces it.
    */
-  private keepFlagsInline(r: FlagRecord, bits: number): void {
+  private keepFlagsInline(r: StaticRecord, bits: number): void {
     let eflags = this.and(this.define(this.loadField(State.eflags)), { constant: ~bits });
     for (let bit = 1; bit <= bits; bit <<= 1) {
       if ((bits & bit) === 0) continue;
@@ -690,17 +591,17 @@ export class WasmBuilder implements Builder<Value> {
     this.emit(this.storeField(State.eflags, this.get(eflags)));
   }
   getFlag(flagBit: number): Value {
-    const r = this.record;
-    if (r !== null && this.pendingKnown !== null && (this.pendingKnown & flagBit) !== 0) {
+    const r = this.flags.record;
+    if (r !== null && this.flags.pending !== null && (this.flags.pending & flagBit) !== 0) {
       return flagFromRecord(this, r.op, r.size, r.result, r.src1, r.src2, flagBit);
     }
     // Only arithmetic flags are ever pending; the others (DF, IF, …) are always in EFLAGS itself.
-    if ((flagBit & ARITHMETIC_FLAGS) === 0 || (this.pendingKnown !== null && (this.pendingKnown & flagBit) === 0)) {
+    if ((flagBit & ARITHMETIC_FLAGS) === 0 || (this.flags.pending !== null && (this.flags.pending & flagBit) === 0)) {
       return this.define(this.m.i32.ne(this.m.i32.and(this.loadField(State.eflags), this.m.i32.const(flagBit)), this.m.i32.const(0)));
     }
     this.flushFlags();
     const value = this.define(this.flagCall("getFlag", [this.m.i32.const(flagBit)]));
-    this.flagsChangedInMemory();
+    this.flags.changedInMemory();
     return value;
   }
   setFlagBits(mask: number, value: Value): void {
@@ -708,26 +609,26 @@ export class WasmBuilder implements Builder<Value> {
     const m = this.m;
     this.emit(this.storeField(State.lazyPending, m.i32.and(this.loadField(State.lazyPending), m.i32.const(~mask))));
     this.emit(this.storeField(State.eflags, m.i32.or(m.i32.and(this.loadField(State.eflags), m.i32.const(~mask)), m.i32.or(m.i32.and(this.get(value), m.i32.const(mask)), m.i32.const(EFLAGS_FIXED_ONE)))));
-    if (this.pendingKnown !== null) this.pendingKnown &= ~mask;
-    this.flagsChangedInMemory();
+    if (this.flags.pending !== null) this.flags.pending &= ~mask;
+    this.flags.changedInMemory();
   }
   condition(cc: number): Value {
-    const r = this.record;
+    const r = this.flags.record;
     const needs = CONDITION_FLAGS[cc >> 1]!;
-    if (r !== null && this.pendingKnown !== null && (this.pendingKnown & needs) === needs) {
-      const value = conditionFromRecord(this, cc, r.op, r.size, r.result, r.src1, r.src2, this.pendingKnown);
+    if (r !== null && this.flags.pending !== null && (this.flags.pending & needs) === needs) {
+      const value = conditionFromRecord(this, cc, r.op, r.size, r.result, r.src1, r.src2, this.flags.pending);
       if (value !== undefined) return value;
     }
     this.flushFlags();
     const value = this.define(this.flagCall("condition", [this.m.i32.const(cc)]));
-    this.flagsChangedInMemory();
+    this.flags.changedInMemory();
     return value;
   }
   getEflags(): Value {
     this.flushFlags();
     const value = this.define(this.syncedCall("getEflags", []));
-    this.pendingKnown = 0;
-    this.flagsChangedInMemory();
+    this.flags.pending = 0;
+    this.flags.changedInMemory();
     return value;
   }
 
@@ -783,7 +684,7 @@ export class WasmBuilder implements Builder<Value> {
     const loop = this.loop!;
     const m = this.m;
     return m.block(null, [
-      ...this.flagsToLocals(),
+      ...this.flags.toLocals(),
       m.local.set(loop.retiredBase, m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1 - index))),
       m.br(`entry${ordinal}`),
     ], binaryen.none);
@@ -810,7 +711,7 @@ export class WasmBuilder implements Builder<Value> {
     const loop = this.loop!;
     const m = this.m;
     return m.block(null, [
-      ...this.flagsToLocals(),
+      ...this.flags.toLocals(),
       this.loopBound(target),
       m.local.set(loop.retiredBase, m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), delta)),
       ...before,
@@ -846,7 +747,7 @@ export class WasmBuilder implements Builder<Value> {
     }
     this.flushFlags();
     this.armsChangedFlags = false;
-    const before = { record: this.record, pending: this.pendingKnown };
+    const before = { record: this.flags.record, pending: this.flags.pending };
     const arm = this.nested(() => this.armWithFlags(then));
     this.emit(this.m.if(this.get(cond), arm));
     this.afterConditional(before);
@@ -856,24 +757,24 @@ export class WasmBuilder implements Builder<Value> {
     this.flushFlags();
     const result = this.newLocal();
     this.armsChangedFlags = false;
-    const before = { record: this.record, pending: this.pendingKnown };
+    const before = { record: this.flags.record, pending: this.flags.pending };
     const thenArm = this.nested(() => this.armWithFlags(() => this.emit(this.m.local.set(result, this.get(then())))));
     const elseArm = this.nested(() => {
-      this.record = before.record;
-      this.pendingKnown = before.pending;
+      this.flags.record = before.record;
+      this.flags.pending = before.pending;
       this.armWithFlags(() => this.emit(this.m.local.set(result, this.get(otherwise()))));
     });
     this.emit(this.m.if(this.get(cond), thenArm, elseArm));
     this.afterConditional(before);
     return { local: result };
   }
-  private afterConditional(before: { record: FlagRecord | null; pending: number | null }): void {
+  private afterConditional(before: { record: StaticRecord | null; pending: number | null }): void {
     if (this.armsChangedFlags) {
-      this.record = null;
-      this.pendingKnown = null;
+      this.flags.record = null;
+      this.flags.pending = null;
     } else {
-      this.record = before.record;
-      this.pendingKnown = before.pending;
+      this.flags.record = before.record;
+      this.flags.pending = before.pending;
     }
     this.armsChangedFlags = false;
   }
@@ -882,18 +783,18 @@ export class WasmBuilder implements Builder<Value> {
    * of the arm, and after the conditional the static flag state is whatever both paths agree on.
    */
   private armWithFlags(body: () => void): void {
-    const record = this.record;
-    const pending = this.pendingKnown;
+    const record = this.flags.record;
+    const pending = this.flags.pending;
     body();
-    const changed = this.record !== record || this.pendingKnown !== pending;
+    const changed = this.flags.record !== record || this.flags.pending !== pending;
     if (changed) {
       this.flushFlags();
-      this.record = null;
-      this.pendingKnown = null;
+      this.flags.record = null;
+      this.flags.pending = null;
       this.armsChangedFlags = true;
     } else {
-      this.record = record;
-      this.pendingKnown = pending;
+      this.flags.record = record;
+      this.flags.pending = pending;
     }
   }
   raise(vector: number, errorCode?: Value): void {
@@ -910,9 +811,9 @@ export class WasmBuilder implements Builder<Value> {
     // Helpers may change registers (string loops, CPUID, far transfers): take them back.
     for (const reload of this.reloads()) this.emit(reload);
     // Helpers may read or write any flag: static knowledge ends here.
-    this.record = null;
-    this.pendingKnown = null;
-    this.flagsChangedInMemory();
+    this.flags.record = null;
+    this.flags.pending = null;
+    this.flags.changedInMemory();
     const info = HELPERS[name] as HelperInfo;
     if (info.endsBlock) this.emit(this.m.return(this.m.i32.const(BlockExit.Continue)));
     else {
