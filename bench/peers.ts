@@ -1,11 +1,13 @@
 /**
- * Peer emulators for a side-by-side table (bench/run.ts): the same multiboot kernels run under
- * QEMU's system emulator with its TCG translator, when `qemu-system-i386` is installed (the default
- * run does not need it). The time is taken as warp86's is, between the guest's BENCH START and BENCH
- * END lines on COM1 (QEMU's serial port on stdio, read here as it arrives), so QEMU's start-up and
- * firmware are not in it; a write to port 0xF4 (isa-debug-exit, as in warp86) ends the run.
+ * Peer emulators for a side-by-side table (bench/run.ts), each used when it is installed (the
+ * default run needs neither): QEMU's system emulator with its TCG translator (`qemu-system-i386`),
+ * and v86 (the `v86` npm package, a development dependency of warp86). The same multiboot kernels
+ * run there; the time is taken as warp86's is, between the guest's BENCH START and BENCH END lines on
+ * COM1, so start-up and firmware are not in it.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 export interface PeerRun {
@@ -15,21 +17,19 @@ export interface PeerRun {
   checksum: string | null;
 }
 
-export class QemuRunner {
-  /** `qemu-system-i386 --version`'s first line, or null when QEMU is not installed. */
-  readonly version: string | null;
+/** An emulator to run the bench kernels under. */
+export abstract class Peer {
+  /** Short name (the JSON report's key). */
+  abstract readonly name: string;
+  /** What is installed (name and version), or null when the peer is not. */
+  abstract readonly version: string | null;
 
-  constructor(private readonly binary = "qemu-system-i386") {
-    const probe = spawnSync(binary, ["--version"], { encoding: "utf8" });
-    this.version = probe.status === 0 ? probe.stdout.split("\n")[0]!.trim() : null;
-  }
-
-  /** Runs the workload's kernel `repeats` times (each a QEMU process of its own). */
+  /** Runs the workload's kernel `repeats` times, each in a process of its own. */
   async run(workload: string, repeats: number, onRun: (seconds: number) => void): Promise<PeerRun> {
     const runs: number[] = [];
     let checksum: string | null = null;
     for (let n = 0; n < repeats; n++) {
-      const run = await this.once(workload);
+      const run = await this.once(fileURLToPath(new URL(`./guests/bin/${workload}.elf`, import.meta.url)));
       runs.push(run.seconds);
       checksum = run.checksum;
       onRun(run.seconds);
@@ -39,8 +39,22 @@ export class QemuRunner {
     return { seconds: sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2, runs, checksum };
   }
 
-  private once(workload: string): Promise<{ seconds: number; checksum: string | null }> {
-    const kernel = fileURLToPath(new URL(`./guests/bin/${workload}.elf`, import.meta.url));
+  protected abstract once(kernel: string): Promise<{ seconds: number; checksum: string | null }>;
+}
+
+/** QEMU: its serial port on stdio, read here as it arrives; port 0xF4 (isa-debug-exit) ends the run. */
+export class QemuRunner extends Peer {
+  readonly name = "qemu";
+  readonly version: string | null;
+
+  constructor(private readonly binary = "qemu-system-i386") {
+    super();
+    const probe = spawnSync(binary, ["--version"], { encoding: "utf8" });
+    this.version = probe.status === 0 ? `${probe.stdout.split("\n")[0]!.trim()} (TCG)` : null;
+  }
+
+  protected once(kernel: string): Promise<{ seconds: number; checksum: string | null }> {
+    const workload = kernel.replace(/^.*\//, "");
     const child = spawn(this.binary, [
       "-kernel", kernel,
       "-append", "scale=1",
@@ -73,5 +87,32 @@ export class QemuRunner {
         else resolve({ seconds: Number(ended - started) / 1e9, checksum: /BENCH END (\w+)/.exec(text)?.[1] ?? null });
       });
     });
+  }
+}
+
+/** v86, in a Node process of its own (bench/v86-guest.ts), when the `v86` package resolves. */
+export class V86Runner extends Peer {
+  readonly name = "v86";
+  readonly version: string | null;
+
+  constructor() {
+    super();
+    let version: string | null = null;
+    try {
+      const require = createRequire(import.meta.url);
+      const manifest = require.resolve("v86/package.json");
+      version = `v86 ${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}`;
+    } catch {
+      version = null;
+    }
+    this.version = version;
+  }
+
+  protected async once(kernel: string): Promise<{ seconds: number; checksum: string | null }> {
+    const runner = fileURLToPath(new URL("../src/cli/run-typescript.mjs", import.meta.url));
+    const script = fileURLToPath(new URL("./v86-guest.ts", import.meta.url));
+    const child = spawnSync(process.execPath, [runner, script, kernel], { encoding: "utf8", timeout: 660_000 });
+    if (child.status !== 0) throw new Error(`${kernel} under v86: ${child.stderr.trim() || child.signal}`);
+    return JSON.parse(child.stdout.trim().split("\n").pop()!) as { seconds: number; checksum: string | null };
   }
 }

@@ -8,7 +8,7 @@
  * report say which kind each workload used, and a slowdown counts only when the checksums agree.
  *
  *   npm run bench -- [--quick] [--only sieve,fib] [--repeats 3] [--json PATH]
- *                    [--interpreter-only | --translator-only] [--foreground-compile] [--no-qemu]
+ *                    [--interpreter-only | --translator-only] [--foreground-compile] [--no-peers]
  *
  * Each workload runs under both tiers: the interpreter alone, and with the translator (blocks
  * compiled to WebAssembly after 50 executions); --interpreter-only skips the second,
@@ -16,9 +16,10 @@
  * translator compiles in a worker thread while the interpreter goes on: the main thread only forms
  * regions and installs the modules ("compile %" is that share of the run time) and "worker s" is the
  * worker's time; with --foreground-compile it compiles on the main thread, the run waiting for each
- * module ("compile %" is then all of it). Every guest run is a process of its own. When
- * qemu-system-i386 is installed, each kernel also runs under QEMU's TCG for a side-by-side table
- * (bench/peers.ts; --no-qemu skips it); nothing else needs it.
+ * module ("compile %" is then all of it). Every guest run is a process of its own. Each kernel also
+ * runs under the peer emulators that are installed, QEMU's TCG (qemu-system-i386) and v86 (the v86
+ * package, a development dependency), for side-by-side tables (bench/peers.ts; --no-peers skips
+ * them); the run needs neither.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -27,7 +28,7 @@ import type { GuestRun } from "./guest-run.js";
 import { type NativeKind, NativeRunner } from "./native.js";
 import { WORKLOADS } from "./workloads.js";
 import { scriptOptions } from "../src/cli/script-options.js";
-import { QemuRunner } from "./peers.js";
+import { QemuRunner, V86Runner } from "./peers.js";
 
 const QUICK = ["sieve", "crc32", "strings", "smc"];
 
@@ -69,8 +70,18 @@ interface Measurement {
   translator: TierMeasurement | null;
   /** Translator speed-up over the interpreter. */
   speedup: number | null;
-  /** The same kernel under QEMU's TCG (bench/peers.ts), when qemu-system-i386 is installed. */
-  qemu: { seconds: number; runs: number[]; checksum: string | null; slowdown: number | null; checksumAgrees: boolean | null; translatorRatio: number | null } | null;
+  /** The same kernel under each installed peer emulator (bench/peers.ts), by peer name. */
+  peers: Record<string, PeerMeasurement>;
+}
+
+interface PeerMeasurement {
+  seconds: number;
+  runs: number[];
+  checksum: string | null;
+  slowdown: number | null;
+  checksumAgrees: boolean | null;
+  /** warp86's translator time over the peer's (below 1: warp86 faster). */
+  translatorRatio: number | null;
 }
 
 /**
@@ -97,9 +108,9 @@ function geometricMean(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--foreground-compile", "--no-qemu"]);
-  const qemu = options.has("--no-qemu") ? null : new QemuRunner();
-  if (qemu?.version) process.stderr.write(`side by side: ${qemu.version} (TCG)\n`);
+  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--foreground-compile", "--no-peers"]);
+  const peers = options.has("--no-peers") ? [] : [new QemuRunner(), new V86Runner()].filter((peer) => peer.version !== null);
+  for (const peer of peers) process.stderr.write(`side by side: ${peer.version}\n`);
   const compile = options.has("--foreground-compile") ? "foreground" : "background";
   const value = options.value;
   const only = value("--only")?.split(",");
@@ -145,12 +156,12 @@ async function main(): Promise<void> {
     }
     const interpreter = measured.interpreter ?? null;
     const translator = measured.translator ?? null;
-    let peer: Measurement["qemu"] = null;
-    if (qemu?.version) {
-      process.stderr.write(" qemu...");
-      const run = await qemu.run(workload, repeats, (seconds) => process.stderr.write(` ${seconds.toFixed(2)}`));
+    const peerMeasurements: Record<string, PeerMeasurement> = {};
+    for (const peer of peers) {
+      process.stderr.write(` ${peer.name}...`);
+      const run = await peer.run(workload, repeats, (seconds) => process.stderr.write(` ${seconds.toFixed(2)}`));
       process.stderr.write(" s");
-      peer = {
+      peerMeasurements[peer.name] = {
         ...run,
         slowdown: native && native.checksum === run.checksum ? run.seconds / native.seconds : null,
         checksumAgrees: native ? native.checksum === run.checksum : null,
@@ -168,7 +179,7 @@ async function main(): Promise<void> {
       interpreter,
       translator,
       speedup: translator && interpreter ? interpreter.seconds / translator.seconds : null,
-      qemu: peer,
+      peers: peerMeasurements,
     });
   }
   const x = (v: number | null | undefined) => (v ? `${v.toFixed(1)}x` : "-");
@@ -203,18 +214,20 @@ async function main(): Promise<void> {
     else console.log(`native${which}: x86-64 builds of the same C source (${[...new Set(of.map((r) => r.nativeBuild))].join("; ")}, built for this run); this host's kernel cannot execute i386 binaries`);
   }
   for (const r of results) if (r.nativeProblem) console.log(`no native run for ${r.workload}: ${r.nativeProblem}`);
-  if (results.some((r) => r.qemu)) {
-    console.log(`\nside by side with ${qemu!.version} (TCG, the same kernels; guest time between the same serial lines)`);
-    console.log("workload     qemu s   qemu/native   jit/native   jit time / qemu time   checksums");
+  for (const peer of peers) {
+    const n = peer.name;
+    console.log(`\nside by side with ${peer.version} (the same kernels; guest time between the same serial lines)`);
+    console.log(`workload   ${`${n} s`.padStart(8)}${`${n}/native`.padStart(14)}   jit/native${`jit time / ${n} time`.padStart(24)}   checksums`);
     for (const r of results) {
-      if (!r.qemu) continue;
+      const m = r.peers[n];
+      if (!m) continue;
       console.log(
-        r.workload.padEnd(12) +
-          r.qemu.seconds.toFixed(2).padStart(7) +
-          x(r.qemu.slowdown).padStart(14) +
+        r.workload.padEnd(11) +
+          m.seconds.toFixed(2).padStart(8) +
+          x(m.slowdown).padStart(14) +
           x(r.translator?.slowdown).padStart(13) +
-          (r.qemu.translatorRatio ? r.qemu.translatorRatio.toFixed(2) : "-").padStart(23) +
-          `   ${r.qemu.checksumAgrees === false ? "DIFFER" : "agree"}`,
+          (m.translatorRatio ? m.translatorRatio.toFixed(2) : "-").padStart(24) +
+          `   ${m.checksumAgrees === false ? "DIFFER" : "agree"}`,
       );
     }
   }
@@ -245,15 +258,13 @@ async function main(): Promise<void> {
     },
     /** Where the translator compiled: a worker thread ("background") or the main thread. */
     compile,
-    /** QEMU's TCG on the same kernels, when installed (bench/peers.ts). */
-    qemu: qemu?.version
-      ? {
-          version: qemu.version,
-          cpuSlowdown: mean(cpu.map((r) => r.qemu?.slowdown)),
-          /** Geometric mean of warp86's translator time over QEMU's on the CPU workloads (below 1: warp86 faster). */
-          cpuTranslatorRatio: mean(cpu.map((r) => r.qemu?.translatorRatio)),
-        }
-      : null,
+    /** Peer emulators on the same kernels, when installed (bench/peers.ts). */
+    peers: Object.fromEntries(peers.map((peer) => [peer.name, {
+      version: peer.version,
+      cpuSlowdown: mean(cpu.map((r) => r.peers[peer.name]?.slowdown)),
+      /** Geometric mean of warp86's translator time over the peer's on the CPU workloads (below 1: warp86 faster). */
+      cpuTranslatorRatio: mean(cpu.map((r) => r.peers[peer.name]?.translatorRatio)),
+    }])),
     results,
   };
   const g = summary.geometricMean;
@@ -261,13 +272,16 @@ async function main(): Promise<void> {
   const smc = results.find((r) => r.workload === "smc");
   console.log(`\nCPU workloads (${c.workloads.join(", ")}): translator ${x(c.translatorSlowdown)} slower than ${nativeName} (geometric mean; worst ${x(c.worstTranslatorSlowdown)}), ${x(c.translatorSpeedup)} faster than the interpreter; main-thread compile share at most ${(100 * c.worstCompileShare).toFixed(1)}% (compiling in ${compile === "background" ? "a worker thread" : "the main thread"})`);
   if (smc) console.log(`self-modifying (smc): translator ${x(smc.translator?.slowdown)} slower than ${nativeName}, interpreter ${x(smc.interpreter?.slowdown)}`);
-  if (summary.qemu) console.log(`QEMU TCG on the CPU workloads: ${x(summary.qemu.cpuSlowdown)} slower than ${nativeName} (geometric mean); warp86's translator time over QEMU's: ${summary.qemu.cpuTranslatorRatio?.toFixed(2) ?? "-"} (geometric mean; below 1, warp86 is faster)`);
+  for (const peer of peers) {
+    const p = summary.peers[peer.name]!;
+    console.log(`${peer.version} on the CPU workloads: ${x(p.cpuSlowdown)} slower than ${nativeName} (geometric mean); warp86's translator time over ${peer.name}'s: ${p.cpuTranslatorRatio?.toFixed(2) ?? "-"} (geometric mean; below 1, warp86 is faster)`);
+  }
   console.log(`all workloads, geometric means: interpreter ${x(g.interpreterSlowdown)} slower than ${nativeName} (${g.interpreterMips?.toFixed(1) ?? "-"} MIPS); translator ${x(g.translatorSlowdown)} slower than ${nativeName} (${g.translatorMips?.toFixed(1) ?? "-"} MIPS), ${x(g.translatorSpeedup)} faster than the interpreter`);
   const jsonPath = value("--json") ?? "bench/results/latest.json";
   mkdirSync(jsonPath.replace(/\/[^/]*$/, ""), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify(summary, null, 2) + "\n");
   console.log(`JSON report: ${jsonPath}`);
-  if (results.some((r) => r.interpreter?.checksumAgrees === false || r.translator?.checksumAgrees === false || r.qemu?.checksumAgrees === false)) process.exitCode = 1;
+  if (results.some((r) => r.interpreter?.checksumAgrees === false || r.translator?.checksumAgrees === false || Object.values(r.peers).some((m) => m.checksumAgrees === false))) process.exitCode = 1;
 }
 
 await main();
