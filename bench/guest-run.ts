@@ -1,6 +1,6 @@
 /**
  * One benchmark guest run, in a process of its own (bench/run.ts starts it):
- *   node src/cli/run-typescript.mjs bench/guest-run.ts <workload> <interpreter|translator> [background|foreground]
+ *   node src/cli/run-typescript.mjs bench/guest-run.ts <workload> <interpreter|translator> [background|foreground] [scale]
  * Prints one JSON line (GuestRun). The time is taken between the guest's BENCH START and BENCH END
  * lines on COM1, so loading Binaryen and the kernel is not in it; compiling hot code is: on the main
  * thread with "foreground" (the default), in a worker thread with "background" (the main thread then
@@ -25,7 +25,7 @@ export interface GuestRun {
   instructionsCompiled: number;
 }
 
-async function runGuest(workload: string, tier: "interpreter" | "translator", background: boolean): Promise<GuestRun> {
+async function runGuest(workload: string, tier: "interpreter" | "translator", background: boolean, scale: number): Promise<GuestRun> {
   let text = "";
   let started = 0n;
   let ended = 0n;
@@ -39,7 +39,7 @@ async function runGuest(workload: string, tier: "interpreter" | "translator", ba
     },
   });
   if (tier === "translator") await enableTranslator(machine, { background });
-  loadMultiboot(machine.cpu, readFileSync(new URL(`./guests/bin/${workload}.elf`, import.meta.url)), { cmdline: "scale=1" });
+  loadMultiboot(machine.cpu, readFileSync(new URL(`./guests/bin/${workload}.elf`, import.meta.url)), { cmdline: `scale=${scale}` });
   const result = machine.run({ maxInstructions: 20e9 });
   if (result.reason !== "debug-exit") throw new Error(`${workload}: guest stopped with ${result.reason}`);
   const stats = machine.interpreter.statistics;
@@ -55,9 +55,10 @@ async function runGuest(workload: string, tier: "interpreter" | "translator", ba
   };
 }
 
-const [workload, tier, compile = "foreground"] = process.argv.slice(2);
-if (!(WORKLOADS as readonly string[]).includes(workload ?? "") || (tier !== "interpreter" && tier !== "translator") || (compile !== "background" && compile !== "foreground")) {
-  console.error(`usage: bench/guest-run.ts <${WORKLOADS.join("|")}> <interpreter|translator> [background|foreground]`);
+const [workload, tier, compile = "foreground", scaleText = "1"] = process.argv.slice(2);
+const scale = Number(scaleText);
+if (!(WORKLOADS as readonly string[]).includes(workload ?? "") || (tier !== "interpreter" && tier !== "translator") || (compile !== "background" && compile !== "foreground") || !(Number.isInteger(scale) && scale >= 1)) {
+  console.error(`usage: bench/guest-run.ts <${WORKLOADS.join("|")}> <interpreter|translator> [background|foreground] [scale]`);
   process.exit(2);
 }
-console.log(JSON.stringify(await runGuest(workload!, tier, compile === "background")));
+console.log(JSON.stringify(await runGuest(workload!, tier, compile === "background", scale)));

@@ -44,13 +44,13 @@ type Build = { binary: string; command: string } | { problem: string };
 type Execution = { seconds: number; checksum: string } | { failure: string; refused: boolean };
 
 /**
- * Runs one native binary once at scale 1. When the kernel refuses a binary (ENOEXEC), glibc's
+ * Runs one native binary once at `scale` (1 by default). When the kernel refuses a binary (ENOEXEC), glibc's
  * execvp, which Node's spawn uses, retries it as a /bin/sh script: the shell then complains about
  * the ELF bytes and exits with an error status, without a signal and without the program's
  * "BENCH START". That combination is how a refusal shows; a crash of the program shows as a signal.
  */
-function execute(binary: string): Execution {
-  const child = spawnSync(binary, ["1"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+function execute(binary: string, scale = 1): Execution {
+  const child = spawnSync(binary, [String(scale)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (child.error) return { failure: `${binary}: ${child.error.message}`, refused: false };
   if (child.status !== 0 || child.signal) {
     const refused = child.signal === null && !child.stdout.includes("BENCH START");
@@ -70,16 +70,16 @@ export class NativeRunner {
   /** Per workload: the x86-64 binary and the command that built it, or why it could not be built. */
   private readonly builds = new Map<string, Build>();
 
-  /** Runs the workload `repeats` times natively and takes the median of its own measured times. */
-  run(workload: string, repeats: number): NativeResult {
+  /** Runs the workload `repeats` times natively (at `scale`) and takes the median of its own measured times. */
+  run(workload: string, repeats: number, scale = 1): NativeResult {
     if (this.hostRunsI386 !== false) {
       const binary = `bench/guests/bin/${workload}.native`;
       if (!existsSync(binary)) return { run: null, problem: `${binary} is missing (bench/guests/build.sh builds it)` };
       // The first run is the probe (and a warm-up); the repeats are timed.
-      const first = execute(binary);
+      const first = execute(binary, scale);
       if (!("failure" in first)) {
         this.hostRunsI386 = true;
-        return this.repeat(binary, repeats, "i386", null);
+        return this.repeat(binary, repeats, "i386", null, scale);
       }
       // A crash says nothing about the host: no reference for this workload, and no fallback.
       if (!first.refused) return { run: null, problem: first.failure };
@@ -88,7 +88,7 @@ export class NativeRunner {
     }
     const build = this.build(workload);
     if ("problem" in build) return { run: null, problem: build.problem };
-    return this.repeat(build.binary, repeats, "x86-64 (host cannot run i386)", build.command);
+    return this.repeat(build.binary, repeats, "x86-64 (host cannot run i386)", build.command, scale);
   }
 
   /** Removes the temporary directory of the x86-64 builds. */
@@ -97,11 +97,11 @@ export class NativeRunner {
     this.directory = null;
   }
 
-  private repeat(binary: string, repeats: number, kind: NativeKind, build: string | null): NativeResult {
+  private repeat(binary: string, repeats: number, kind: NativeKind, build: string | null, scale: number): NativeResult {
     const times: number[] = [];
     let checksum = "";
     for (let n = 0; n < repeats; n++) {
-      const execution = execute(binary);
+      const execution = execute(binary, scale);
       if ("failure" in execution) return { run: null, problem: execution.failure };
       // A binary that computes different results from run to run is no reference at all.
       if (checksum && execution.checksum !== checksum) return { run: null, problem: `${binary}: checksum changed between repeats` };

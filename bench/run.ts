@@ -9,6 +9,7 @@
  *
  *   npm run bench -- [--quick] [--only sieve,fib] [--repeats 3] [--json PATH]
  *                    [--interpreter-only | --translator-only] [--foreground-compile] [--no-peers]
+ *                    [--steady-scale S]
  *
  * Each workload runs under both tiers: the interpreter alone, and with the translator (blocks
  * compiled to WebAssembly after 50 executions); --interpreter-only skips the second,
@@ -19,7 +20,9 @@
  * module ("compile %" is then all of it). Every guest run is a process of its own. Each kernel also
  * runs under the peer emulators that are installed, QEMU's TCG (qemu-system-i386) and v86 (the v86
  * package, a development dependency), for side-by-side tables (bench/peers.ts; --no-peers skips
- * them); the run needs neither.
+ * them); the run needs neither. With --steady-scale S, native and translator also run at scale S:
+ * the marginal cost of the extra work gives the steady-state slowdown and the translator's warm-up
+ * apart (SteadyMeasurement).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -72,6 +75,26 @@ interface Measurement {
   speedup: number | null;
   /** The same kernel under each installed peer emulator (bench/peers.ts), by peer name. */
   peers: Record<string, PeerMeasurement>;
+  /** With --steady-scale: the translator's cost of more work, apart from its warm-up. */
+  steady: SteadyMeasurement | null;
+}
+
+/**
+ * Native and translator times at a larger scale S: the marginal cost of one more unit of work is
+ * (time at S - time at 1) / (S - 1), the same for both, so their ratio is the steady-state slowdown
+ * and the translator's time at scale 1 minus its marginal cost is what warming up costs it
+ * (interpreting until hot, compiling, the engine's own compile).
+ */
+interface SteadyMeasurement {
+  scale: number;
+  nativeSeconds: number;
+  translatorSeconds: number;
+  translatorRuns: number[];
+  nativeMarginal: number;
+  translatorMarginal: number;
+  slowdown: number;
+  warmupSeconds: number;
+  checksumAgrees: boolean;
 }
 
 interface PeerMeasurement {
@@ -89,8 +112,8 @@ interface PeerMeasurement {
  * state, as a user's run does, and one workload's JIT history cannot slow the next one down (smc run
  * after the other eight in one process took 3-5x longer).
  */
-function runGuest(workload: string, tier: "interpreter" | "translator", compile: "background" | "foreground"): GuestRun {
-  const child = spawnSync(process.execPath, [RUNNER, GUEST_RUN, workload, tier, compile], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 26 });
+function runGuest(workload: string, tier: "interpreter" | "translator", compile: "background" | "foreground", scale = 1): GuestRun {
+  const child = spawnSync(process.execPath, [RUNNER, GUEST_RUN, workload, tier, compile, String(scale)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 26 });
   if (child.status !== 0) throw new Error(`${workload} (${tier}): guest process failed: ${child.stderr.trim() || child.signal}`);
   return JSON.parse(child.stdout.trim().split("\n").pop()!) as GuestRun;
 }
@@ -108,7 +131,9 @@ function geometricMean(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--foreground-compile", "--no-peers"]);
+  const options = scriptOptions(process.argv.slice(2), ["--quick", "--only", "--repeats", "--json", "--interpreter-only", "--translator-only", "--foreground-compile", "--no-peers", "--steady-scale"]);
+  const steadyScale = options.value("--steady-scale") === undefined ? null : Number(options.value("--steady-scale"));
+  if (steadyScale !== null && !(Number.isInteger(steadyScale) && steadyScale >= 2)) throw new Error("--steady-scale needs an integer of 2 or more");
   const peers = options.has("--no-peers") ? [] : [new QemuRunner(), new V86Runner()].filter((peer) => peer.version !== null);
   for (const peer of peers) process.stderr.write(`side by side: ${peer.version}\n`);
   const compile = options.has("--foreground-compile") ? "foreground" : "background";
@@ -156,6 +181,34 @@ async function main(): Promise<void> {
     }
     const interpreter = measured.interpreter ?? null;
     const translator = measured.translator ?? null;
+    let steady: SteadyMeasurement | null = null;
+    if (steadyScale !== null && translator && native && translator.checksumAgrees) {
+      process.stderr.write(` scale ${steadyScale}: native...`);
+      const nativeScaled = natives.run(workload, repeats, steadyScale).run;
+      process.stderr.write(nativeScaled ? ` ${nativeScaled.seconds.toFixed(3)} s translator...` : " failed");
+      if (nativeScaled) {
+        const runs: GuestRun[] = [];
+        for (let n = 0; n < repeats; n++) {
+          runs.push(runGuest(workload, "translator", compile, steadyScale));
+          process.stderr.write(` ${runs[n]!.seconds.toFixed(2)}`);
+        }
+        process.stderr.write(" s");
+        const translatorSeconds = median(runs.map((r) => r.seconds));
+        const nativeMarginal = (nativeScaled.seconds - native.seconds) / (steadyScale - 1);
+        const translatorMarginal = (translatorSeconds - translator.seconds) / (steadyScale - 1);
+        steady = {
+          scale: steadyScale,
+          nativeSeconds: nativeScaled.seconds,
+          translatorSeconds,
+          translatorRuns: runs.map((r) => r.seconds),
+          nativeMarginal,
+          translatorMarginal,
+          slowdown: translatorMarginal / nativeMarginal,
+          warmupSeconds: translator.seconds - translatorMarginal,
+          checksumAgrees: runs.every((r) => r.checksum === nativeScaled.checksum),
+        };
+      }
+    }
     const peerMeasurements: Record<string, PeerMeasurement> = {};
     for (const peer of peers) {
       process.stderr.write(` ${peer.name}...`);
@@ -180,6 +233,7 @@ async function main(): Promise<void> {
       translator,
       speedup: translator && interpreter ? interpreter.seconds / translator.seconds : null,
       peers: peerMeasurements,
+      steady,
     });
   }
   const x = (v: number | null | undefined) => (v ? `${v.toFixed(1)}x` : "-");
@@ -214,6 +268,22 @@ async function main(): Promise<void> {
     else console.log(`native${which}: x86-64 builds of the same C source (${[...new Set(of.map((r) => r.nativeBuild))].join("; ")}, built for this run); this host's kernel cannot execute i386 binaries`);
   }
   for (const r of results) if (r.nativeProblem) console.log(`no native run for ${r.workload}: ${r.nativeProblem}`);
+  if (results.some((r) => r.steady)) {
+    console.log(`\nsteady state (scale ${steadyScale} against scale 1: the marginal cost of one more unit of work, apart from warming up)`);
+    console.log("workload   native s/unit   jit s/unit   steady jit/native   jit warm-up s   checksums");
+    for (const r of results) {
+      const st = r.steady;
+      if (!st) continue;
+      console.log(
+        r.workload.padEnd(11) +
+          st.nativeMarginal.toFixed(3).padStart(13) +
+          st.translatorMarginal.toFixed(3).padStart(13) +
+          x(st.slowdown).padStart(20) +
+          st.warmupSeconds.toFixed(3).padStart(16) +
+          `   ${st.checksumAgrees ? "agree" : "DIFFER"}`,
+      );
+    }
+  }
   for (const peer of peers) {
     const n = peer.name;
     console.log(`\nside by side with ${peer.version} (the same kernels; guest time between the same serial lines)`);
@@ -255,6 +325,9 @@ async function main(): Promise<void> {
       worstTranslatorSlowdown: Math.max(0, ...cpu.map((r) => r.translator?.slowdown ?? 0)) || null,
       translatorSpeedup: mean(cpu.map((r) => r.speedup)),
       worstCompileShare: Math.max(0, ...results.map((r) => r.translator?.compileShare ?? 0)),
+      /** With --steady-scale: geometric mean and worst of the steady-state slowdowns. */
+      steadySlowdown: mean(cpu.map((r) => r.steady?.slowdown)),
+      worstSteadySlowdown: Math.max(0, ...cpu.map((r) => r.steady?.slowdown ?? 0)) || null,
     },
     /** Where the translator compiled: a worker thread ("background") or the main thread. */
     compile,
@@ -271,6 +344,7 @@ async function main(): Promise<void> {
   const c = summary.cpuWorkloads;
   const smc = results.find((r) => r.workload === "smc");
   console.log(`\nCPU workloads (${c.workloads.join(", ")}): translator ${x(c.translatorSlowdown)} slower than ${nativeName} (geometric mean; worst ${x(c.worstTranslatorSlowdown)}), ${x(c.translatorSpeedup)} faster than the interpreter; main-thread compile share at most ${(100 * c.worstCompileShare).toFixed(1)}% (compiling in ${compile === "background" ? "a worker thread" : "the main thread"})`);
+  if (c.steadySlowdown) console.log(`steady state, CPU workloads: translator ${x(c.steadySlowdown)} slower than ${nativeName} per unit of work beyond scale 1 (geometric mean; worst ${x(c.worstSteadySlowdown)})`);
   if (smc) console.log(`self-modifying (smc): translator ${x(smc.translator?.slowdown)} slower than ${nativeName}, interpreter ${x(smc.interpreter?.slowdown)}`);
   for (const peer of peers) {
     const p = summary.peers[peer.name]!;
@@ -281,7 +355,7 @@ async function main(): Promise<void> {
   mkdirSync(jsonPath.replace(/\/[^/]*$/, ""), { recursive: true });
   writeFileSync(jsonPath, JSON.stringify(summary, null, 2) + "\n");
   console.log(`JSON report: ${jsonPath}`);
-  if (results.some((r) => r.interpreter?.checksumAgrees === false || r.translator?.checksumAgrees === false || Object.values(r.peers).some((m) => m.checksumAgrees === false))) process.exitCode = 1;
+  if (results.some((r) => r.interpreter?.checksumAgrees === false || r.translator?.checksumAgrees === false || r.steady?.checksumAgrees === false || Object.values(r.peers).some((m) => m.checksumAgrees === false))) process.exitCode = 1;
 }
 
 await main();
