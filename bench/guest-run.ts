@@ -11,6 +11,7 @@ import { Machine } from "../src/machine.js";
 import { loadMultiboot } from "../src/loaders/multiboot.js";
 import { enableTranslator } from "../src/translator-tier.js";
 import { WORKLOADS } from "./workloads.js";
+import { SerialMarkers } from "./serial-markers.js";
 
 export interface GuestRun {
   seconds: number;
@@ -26,26 +27,16 @@ export interface GuestRun {
 }
 
 async function runGuest(workload: string, tier: "interpreter" | "translator", background: boolean, scale: number): Promise<GuestRun> {
-  let text = "";
-  let started = 0n;
-  let ended = 0n;
-  const machine = new Machine({
-    ramSize: 128 << 20,
-    onSerialOutput: (byte) => {
-      text += String.fromCharCode(byte);
-      if (byte !== 10) return;
-      if (started === 0n && text.includes("BENCH START")) started = process.hrtime.bigint();
-      if (ended === 0n && text.includes("BENCH END")) ended = process.hrtime.bigint();
-    },
-  });
+  const markers = new SerialMarkers();
+  const machine = new Machine({ ramSize: 128 << 20, onSerialOutput: (byte) => markers.feed(String.fromCharCode(byte)) });
   if (tier === "translator") await enableTranslator(machine, { background });
   loadMultiboot(machine.cpu, readFileSync(new URL(`./guests/bin/${workload}.elf`, import.meta.url)), { cmdline: `scale=${scale}` });
   const result = machine.run({ maxInstructions: 20e9 });
   if (result.reason !== "debug-exit") throw new Error(`${workload}: guest stopped with ${result.reason}`);
   const stats = machine.interpreter.statistics;
   return {
-    seconds: Number(ended - started) / 1e9,
-    checksum: /BENCH END (\w+)/.exec(text)?.[1] ?? null,
+    seconds: markers.seconds,
+    checksum: markers.checksum,
     instructions: result.instructions,
     compileSeconds: stats.compileSeconds,
     workerCompileSeconds: stats.backgroundCompileSeconds,

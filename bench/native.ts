@@ -8,6 +8,7 @@
  * checksums agree.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { median } from "./serial-markers.js";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,10 +36,6 @@ export interface NativeResult {
  */
 const X86_64_FLAGS = ["-O2", "-fno-tree-vectorize", "-DNATIVE"];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 type Build = { binary: string; command: string } | { problem: string };
 type Execution = { seconds: number; checksum: string } | { failure: string; refused: boolean };

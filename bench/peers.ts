@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { SerialMarkers, median } from "./serial-markers.js";
 
 export interface PeerRun {
   /** Median of the runs' guest times. */
@@ -34,9 +35,7 @@ export abstract class Peer {
       checksum = run.checksum;
       onRun(run.seconds);
     }
-    const sorted = [...runs].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return { seconds: sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2, runs, checksum };
+    return { seconds: median(runs), runs, checksum };
   }
 
   protected abstract once(kernel: string): Promise<{ seconds: number; checksum: string | null }>;
@@ -66,25 +65,18 @@ export class QemuRunner extends Peer {
       "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
       "-no-reboot",
     ], { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    let started = 0n;
-    let ended = 0n;
+    const markers = new SerialMarkers();
     let errors = "";
     child.stdout.setEncoding("latin1");
-    child.stdout.on("data", (chunk: string) => {
-      const now = process.hrtime.bigint();
-      text += chunk;
-      if (started === 0n && /BENCH START\r?\n/.test(text)) started = now;
-      if (ended === 0n && /BENCH END \w+\r?\n/.test(text)) ended = now;
-    });
+    child.stdout.on("data", (chunk: string) => markers.feed(chunk));
     child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => child.kill("SIGKILL"), 600_000);
       child.on("error", reject);
       child.on("close", () => {
         clearTimeout(timer);
-        if (started === 0n || ended === 0n) reject(new Error(`${workload} under QEMU: no BENCH START/END on its serial port (${errors.trim() || text.slice(-200)})`));
-        else resolve({ seconds: Number(ended - started) / 1e9, checksum: /BENCH END (\w+)/.exec(text)?.[1] ?? null });
+        if (markers.started === 0n || !markers.done) reject(new Error(`${workload} under QEMU: no BENCH START/END on its serial port (${errors.trim() || markers.tail()})`));
+        else resolve({ seconds: markers.seconds, checksum: markers.checksum });
       });
     });
   }

@@ -32,6 +32,7 @@ import { type NativeKind, NativeRunner } from "./native.js";
 import { WORKLOADS } from "./workloads.js";
 import { scriptOptions } from "../src/cli/script-options.js";
 import { QemuRunner, V86Runner } from "./peers.js";
+import { median } from "./serial-markers.js";
 
 const QUICK = ["sieve", "crc32", "strings", "smc"];
 
@@ -120,11 +121,6 @@ function runGuest(workload: string, tier: "interpreter" | "translator", compile:
 const RUNNER = fileURLToPath(new URL("../src/cli/run-typescript.mjs", import.meta.url));
 const GUEST_RUN = fileURLToPath(new URL("./guest-run.ts", import.meta.url));
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 function geometricMean(values: number[]): number {
   return Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);

@@ -6,19 +6,18 @@
  * exception ("HALT") when the guest writes the exit port 0xF4, after the serial lines are out.
  */
 import { readFileSync } from "node:fs";
+import { SerialMarkers } from "./serial-markers.js";
 
 const kernel = readFileSync(process.argv[2]!);
 const { V86 } = (await import("v86")) as unknown as { V86: new (options: Record<string, unknown>) => { add_listener(event: string, listener: (byte: number) => void): void; destroy(): void } };
-let text = "";
-let started = 0n;
-let ended = 0n;
+const markers = new SerialMarkers();
 const report = () => {
-  console.log(JSON.stringify({ seconds: Number(ended - started) / 1e9, checksum: /BENCH END (\w+)/.exec(text)?.[1] ?? null }));
+  console.log(JSON.stringify({ seconds: markers.seconds, checksum: markers.checksum }));
   process.exit(0);
 };
 process.on("uncaughtException", (error) => {
-  if (error === ("HALT" as unknown) && ended !== 0n) report();
-  console.error("v86:", error, JSON.stringify(text.slice(-200)));
+  if (error === ("HALT" as unknown) && markers.done) report();
+  console.error("v86:", error, JSON.stringify(markers.tail()));
   process.exit(1);
 });
 const emulator = new V86({
@@ -30,16 +29,13 @@ const emulator = new V86({
   disable_mouse: true,
 });
 emulator.add_listener("serial0-output-byte", (byte) => {
-  const now = process.hrtime.bigint();
-  text += String.fromCharCode(byte);
-  if (started === 0n && /BENCH START\r?\n/.test(text)) started = now;
-  if (ended === 0n && /BENCH END \w+\r?\n/.test(text)) {
-    ended = now;
+  markers.feed(String.fromCharCode(byte));
+  if (markers.done) {
     emulator.destroy();
     report();
   }
 });
 setTimeout(() => {
-  console.error("v86: no BENCH END within 10 minutes", JSON.stringify(text.slice(-200)));
+  console.error("v86: no BENCH END within 10 minutes", JSON.stringify(markers.tail()));
   process.exit(1);
 }, 600_000);
