@@ -18,6 +18,9 @@ const SNIPPETS: Record<string, string> = {
   "shl-cl": "d3 e0",
   // mov ecx, 5; L: dec ecx; jnz L: a branch to an instruction inside the region re-enters through the br_table
   "internal-loop": "b9 05 00 00 00 49 75 fd",
+  // L: inc ecx; mov eax, [ebx]; cmp ecx, edx; jne L: INC keeps CF across the load (which may fault);
+  // the back-edge computes the CMP's CF into EFLAGS inline, so the loop head's keepFlags never runs
+  "loop-keeps-cf": "41 8b 03 39 d1 75 f9",
 };
 
 

@@ -11,7 +11,7 @@ import { BlockExit, HELPER_NAMES, WasmBuilder } from "./wasm-builder.js";
 import { createFlagFunctions } from "./flags-module.js";
 import type { Cpu } from "../../runtime/cpu.js";
 import type { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
-import { flagsOverwrittenAfter } from "./flag-liveness.js";
+import { entryFlagKeeps, flagsOverwrittenAfter } from "./flag-liveness.js";
 import { withUnlikelyBranchHints } from "./branch-hints.js";
 import { HELPER_IMPLEMENTATIONS, type HelperFunction } from "../../runtime/helpers/index.js";
 import { CpuFault } from "../../runtime/exceptions/fault.js";
@@ -166,6 +166,24 @@ export function regionEntries(instructions: readonly Instruction[], eips: readon
   return [...regionFlow(instructions, eips, code16).entries].sort((a, b) => a[1] - b[1]).map(([at]) => at);
 }
 
+/**
+ * Where control goes after instruction `n` when that is only to entry points of the region (by
+ * index): the continuation of a block end, a direct JMP's target, an indirect JMP's candidates;
+ * undefined for anything else (conditional branches, calls, returns, exits, the next instruction).
+ */
+function regionSuccessors(flow: RegionFlow, instruction: Instruction, eip: number, n: number, code16: boolean): number[] | undefined {
+  const indexOf = (at: number | undefined) => (at === undefined ? undefined : flow.entries.get(at));
+  const continuation = flow.continuations.get(n);
+  if (continuation !== undefined) {
+    const index = indexOf(continuation);
+    return index === undefined ? undefined : [index];
+  }
+  if (semanticKey(instruction.row) !== "JMP") return undefined;
+  if (isIndirectJump(instruction)) return flow.indirectTargets.map((at) => flow.entries.get(at)!);
+  const index = indexOf(relativeTarget(instruction, eip, code16));
+  return index === undefined ? undefined : [index];
+}
+
 /** Build the module of one block; returns its binary (and its text when asked, for golden tests). */
 export function emitBlockModule(
   instructions: readonly Instruction[],
@@ -193,7 +211,8 @@ export function emitBlockModule(
     if (eips.length !== instructions.length || eips[0] !== eip) throw new Error("region EIPs do not match its instructions");
     const flow = regionFlow(instructions, eips, mode.code16);
     builder.enableLoop(flow.entries, flow.returnSites, flow.indirectTargets);
-    builder.setFlagLiveness(flagsOverwrittenAfter(instructions, (n) => flow.continuations.has(n)));
+    const overwritten = flagsOverwrittenAfter(instructions, (n) => flow.continuations.has(n));
+    builder.setFlagLiveness(overwritten, entryFlagKeeps(instructions, flow.entries.values(), overwritten, (n) => regionSuccessors(flow, instructions[n]!, eips[n]!, n, mode.code16)));
     instructions.forEach((instruction, n) => {
       builder.beginInstruction(instruction, eips[n]!, n);
       const semantic = semantics[n];

@@ -240,8 +240,9 @@ export class WasmBuilder implements Builder<Value> {
   /** Per instruction, the arithmetic flags overwritten after it before they can be observed. */
   private flagsOverwritten: readonly number[] = [];
   /** Flag liveness of the unit's instructions (translator/backend/flag-liveness.ts), before emission. */
-  setFlagLiveness(overwrittenAfter: readonly number[]): void {
+  setFlagLiveness(overwrittenAfter: readonly number[], entryKeeps: ReadonlyMap<number, number> = new Map()): void {
     this.flagsOverwritten = overwrittenAfter;
+    this.entryKeeps = entryKeeps;
   }
   /** Entry instruction indices, for beginInstruction. */
   private entryIndices: Set<number> | null = null;
@@ -644,7 +645,7 @@ export class WasmBuilder implements Builder<Value> {
       if (entry === undefined) this.emit(this.exit(BlockExit.Continue, target));
       else if (entry[0] > this.currentIndex) this.emit(this.forwardBranch(entry[0], entry[1]));
       else if (entry[0] === this.segment.index) this.emit(this.segmentLoopBranch(target, entry[1]));
-      else this.emit(this.internalBranch(target, this.m.i32.const(entry[1]), this.m.i32.const(this.currentIndex + 1 - entry[0])));
+      else this.emit(this.internalBranch(target, entry[1], this.currentIndex + 1 - entry[0], entry[0]));
       return;
     }
     // A computed target (RET, JMP/CALL through a register or memory): compared with the entry points
@@ -663,6 +664,7 @@ export class WasmBuilder implements Builder<Value> {
       // A target laid out later is reached straight (it cannot loop); one before goes round the loop.
       if (index > this.currentIndex) return m.if(m.i32.eq(this.get(target), m.i32.const(eip)), this.forwardBranch(index, entryOrdinal));
       return m.if(m.i32.eq(this.get(target), m.i32.const(eip)), m.block(null, [
+        ...this.flagsIntoEntry(index),
         m.local.set(ordinal, m.i32.const(entryOrdinal)),
         m.local.set(delta, m.i32.const(this.currentIndex + 1 - index)),
         m.br(found),
@@ -670,7 +672,8 @@ export class WasmBuilder implements Builder<Value> {
     };
     const lookup = candidates.length <= WasmBuilder.COMPARE_CHAIN ? candidates.map(test) : [bucketLookup(m, () => this.get(target), candidates, test, this.labels++)];
     this.emit(m.block(found, [...lookup, this.exit(BlockExit.Continue, target)], binaryen.none));
-    this.emit(this.internalBranch(target, m.local.get(ordinal, binaryen.i32), m.local.get(delta, binaryen.i32)));
+    // Each candidate put the flag record into the locals already (for its own entry point).
+    this.emit(this.backwardBranch(target, m.local.get(delta, binaryen.i32), [m.local.set(loop.next, m.local.get(ordinal, binaryen.i32))], WasmBuilder.LOOP_LABEL, []));
   }
   private labels = 0;
   /** Candidates up to this many are compared one after the other; more go through bucketLookup (indirect-lookup.ts). */
@@ -684,7 +687,7 @@ export class WasmBuilder implements Builder<Value> {
     const loop = this.loop!;
     const m = this.m;
     return m.block(null, [
-      ...this.flags.toLocals(),
+      ...this.flagsIntoEntry(index),
       m.local.set(loop.retiredBase, m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), m.i32.const(this.currentIndex + 1 - index))),
       m.br(`entry${ordinal}`),
     ], binaryen.none);
@@ -701,17 +704,17 @@ export class WasmBuilder implements Builder<Value> {
    */
   private segmentLoopBranch(target: Value, ordinal: number): Expression {
     this.segmentLoops.add(ordinal);
-    return this.backwardBranch(target, this.m.i32.const(this.currentIndex + 1 - this.segment.index), [], `segment${ordinal}`);
+    return this.backwardBranch(target, this.m.i32.const(this.currentIndex + 1 - this.segment.index), [], `segment${ordinal}`, this.flagsIntoEntry(this.segment.index));
   }
   /**
    * What every backward branch inside the region does: the flag record into the flag locals, the
    * loop bound, the retired count rebased by `delta`, then `br label` (after `before`).
    */
-  private backwardBranch(target: Value, delta: Expression, before: Expression[], label: string): Expression {
+  private backwardBranch(target: Value, delta: Expression, before: Expression[], label: string, flags: Expression[]): Expression {
     const loop = this.loop!;
     const m = this.m;
     return m.block(null, [
-      ...this.flags.toLocals(),
+      ...flags,
       this.loopBound(target),
       m.local.set(loop.retiredBase, m.i32.add(m.local.get(loop.retiredBase, binaryen.i32), delta)),
       ...before,
@@ -730,9 +733,30 @@ export class WasmBuilder implements Builder<Value> {
       this.exitThroughFunction(BlockExit.Continue, this.get(target), true),
     );
   }
-  private internalBranch(target: Value, ordinal: Expression, delta: Expression): Expression {
-    return this.backwardBranch(target, delta, [this.m.local.set(this.loop!.next, ordinal)], WasmBuilder.LOOP_LABEL);
+  private internalBranch(target: Value, ordinal: number, delta: number, entryIndex: number): Expression {
+    const m = this.m;
+    return this.backwardBranch(target, m.i32.const(delta), [m.local.set(this.loop!.next, m.i32.const(ordinal))], WasmBuilder.LOOP_LABEL, this.flagsIntoEntry(entryIndex));
   }
+  /**
+   * The flag record into the flag locals on a branch to the entry point at `entryIndex`. Where that
+   * entry's first flag writer tests the locals for pending flags it must keep (setFlags),
+   * a known record computes those flags here instead and passes them as no longer pending: inline
+   * code on the branch rather than a keepFlags callout at every trip round a loop (`cmp; jne` back to
+   * an `inc` kept CF through the runtime on every iteration of crc32's and randmem's inner loops).
+   */
+  private flagsIntoEntry(entryIndex: number): Expression[] {
+    const keep = this.entryKeeps.get(entryIndex) ?? 0;
+    const record = this.flags.record;
+    const pending = this.flags.pending;
+    if (record === null || pending === null || (pending & keep) === 0) return this.flags.toLocals();
+    const computed = this.nested(() => this.keepFlagsInline(record, pending & keep));
+    this.flags.pending = pending & ~keep;
+    const stores = this.flags.toLocals();
+    this.flags.pending = pending;
+    return [computed, ...stores];
+  }
+  /** Entry index → the flags its first flag writer keeps when they are pending (flag-liveness.ts entryFlagKeeps). */
+  private entryKeeps: ReadonlyMap<number, number> = new Map();
   branch(cond: Value, target: Value): void {
     if ("constant" in cond) {
       if (cond.constant !== 0) this.jump(target);
