@@ -25,12 +25,12 @@ export abstract class Peer {
   /** What is installed (name and version), or null when the peer is not. */
   abstract readonly version: string | null;
 
-  /** Runs the workload's kernel `repeats` times, each in a process of its own. */
-  async run(workload: string, repeats: number, onRun: (seconds: number) => void): Promise<PeerRun> {
+  /** Runs the workload's kernel at `scale` `repeats` times, each in a process of its own. */
+  async run(workload: string, scale: number, repeats: number, onRun: (seconds: number) => void): Promise<PeerRun> {
     const runs: number[] = [];
     let checksum: string | null = null;
     for (let n = 0; n < repeats; n++) {
-      const run = await this.once(fileURLToPath(new URL(`./guests/bin/${workload}.elf`, import.meta.url)));
+      const run = await this.once(fileURLToPath(new URL(`./guests/bin/${workload}.elf`, import.meta.url)), `scale=${scale}`);
       runs.push(run.seconds);
       checksum = run.checksum;
       onRun(run.seconds);
@@ -38,7 +38,7 @@ export abstract class Peer {
     return { seconds: median(runs), runs, checksum };
   }
 
-  protected abstract once(kernel: string): Promise<{ seconds: number; checksum: string | null }>;
+  protected abstract once(kernel: string, cmdline: string): Promise<{ seconds: number; checksum: string | null }>;
 }
 
 /** QEMU: its serial port on stdio, read here as it arrives; port 0xF4 (isa-debug-exit) ends the run. */
@@ -52,11 +52,11 @@ export class QemuRunner extends Peer {
     this.version = probe.status === 0 ? `${probe.stdout.split("\n")[0]!.trim()} (TCG)` : null;
   }
 
-  protected once(kernel: string): Promise<{ seconds: number; checksum: string | null }> {
+  protected once(kernel: string, cmdline: string): Promise<{ seconds: number; checksum: string | null }> {
     const workload = kernel.replace(/^.*\//, "");
     const child = spawn(this.binary, [
       "-kernel", kernel,
-      "-append", "scale=1",
+      "-append", cmdline,
       "-m", "128",
       "-accel", "tcg",
       "-display", "none",
@@ -100,10 +100,10 @@ export class V86Runner extends Peer {
     this.version = version;
   }
 
-  protected async once(kernel: string): Promise<{ seconds: number; checksum: string | null }> {
+  protected async once(kernel: string, cmdline: string): Promise<{ seconds: number; checksum: string | null }> {
     const runner = fileURLToPath(new URL("../src/cli/run-typescript.mjs", import.meta.url));
     const script = fileURLToPath(new URL("./v86-guest.ts", import.meta.url));
-    const child = spawnSync(process.execPath, [runner, script, kernel], { encoding: "utf8", timeout: 660_000 });
+    const child = spawnSync(process.execPath, [runner, script, kernel, cmdline], { encoding: "utf8", timeout: 660_000 });
     if (child.status !== 0) throw new Error(`${kernel} under v86: ${child.stderr.trim() || child.signal}`);
     return JSON.parse(child.stdout.trim().split("\n").pop()!) as { seconds: number; checksum: string | null };
   }

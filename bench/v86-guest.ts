@@ -1,6 +1,6 @@
 /**
  * One guest run under the v86 emulator (the `v86` npm package), in a process of its own
- * (bench/peers.ts starts it): node src/cli/run-typescript.mjs bench/v86-guest.ts <kernel.elf>
+ * (bench/peers.ts starts it): node src/cli/run-typescript.mjs bench/v86-guest.ts <kernel.elf> [cmdline]
  * v86 loads multiboot kernels itself (no BIOS image needed). Prints one JSON line: the time between
  * the guest's BENCH START and BENCH END lines on COM1, and the checksum. v86 ends the run with an
  * exception ("HALT") when the guest writes the exit port 0xF4, after the serial lines are out.
@@ -24,6 +24,8 @@ const emulator = new V86({
   wasm_path: new URL(import.meta.resolve("v86/build/v86.wasm")).pathname,
   memory_size: 128 << 20,
   multiboot: { buffer: kernel.buffer.slice(kernel.byteOffset, kernel.byteOffset + kernel.byteLength) },
+  // Handed to the kernel in the multiboot information, as QEMU's -append and warp86's --cmdline do.
+  cmdline: process.argv[3] ?? "",
   autostart: true,
   disable_keyboard: true,
   disable_mouse: true,
