@@ -218,6 +218,7 @@ export function emitBlockModule(
       const semantic = semantics[n];
       if (semantic === undefined) builder.raise(6);
       else semantic(builder, instruction);
+      builder.endInstruction();
       // A block end that falls through: to its next instruction inside the region, or out of it.
       const next = flow.continuations.get(n);
       if (next !== undefined) builder.jump({ constant: next });

@@ -33,8 +33,8 @@ export interface EmissionContext {
   label(): number;
   /** The out-of-line call of a runtime memory import, with the state the runtime may observe. */
   slowPathCall(name: string, operands: Expression[]): Expression;
-  /** Leave the compiled code before the next instruction: a store changed translated code. */
-  exitCodeChanged(): Expression;
+  /** What a store's slow path does when the store changed translated code (code-write-exits.ts). */
+  afterCodeWrite(): Expression;
 }
 
 /** The segment is flat without a run-time check (DS/ES/SS in a region compiled for flat data). */
@@ -104,7 +104,7 @@ export function emitStore(c: EmissionContext, size: Size, segment: number, offse
   const v = c.get(value);
   const direct = size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
   // The slow path may hit translated code (the import returns 1): leave before the next instruction.
-  const slow = m.if(c.slowPathCall(`write${size}`, [m.i32.const(segment), c.get(offset), c.get(value)]), c.exitCodeChanged());
+  const slow = m.if(c.slowPathCall(`write${size}`, [m.i32.const(segment), c.get(offset), c.get(value)]), c.afterCodeWrite());
   c.emit(accessPaths(c, misses, direct, slow));
 }
 

@@ -28,6 +28,7 @@ import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext 
 import { bucketLookup } from "./indirect-lookup.js";
 import { addRegionExitFunction, addSlowPathFunctions } from "./region-functions.js";
 import { FlagRecord, type StaticRecord } from "./flag-record.js";
+import { CodeWriteExits } from "./code-write-exits.js";
 
 export type Value = { readonly constant: number } | { readonly local: number };
 
@@ -115,8 +116,16 @@ export class WasmBuilder implements Builder<Value> {
       loadField: (offset) => this.loadField(offset),
       label: () => this.labels++,
       slowPathCall: (name, operands) => this.slowPathCall(name, operands),
-      exitCodeChanged: () => this.exit(BlockExit.CodeChanged),
+      afterCodeWrite: () => this.codeWrites.site(),
     };
+    this.codeWrites = new CodeWriteExits({
+      m,
+      emitted: () => this.emitted,
+      flagState: () => this.flags.record,
+      newLocal: () => this.newLocal(),
+      emit: (expression) => this.emit(expression),
+      exitCodeChanged: (target) => this.exit(BlockExit.CodeChanged, target),
+    });
   }
   /** What memory-access.ts emits memory accesses with. */
   private readonly access: EmissionContext;
@@ -124,6 +133,15 @@ export class WasmBuilder implements Builder<Value> {
   // ---- emission plumbing ----
   private emit(expression: Expression): void {
     this.statements.push(expression);
+    this.emitted++;
+  }
+  /** Statements emitted in the whole function (CodeWriteExits compares counts). */
+  private emitted = 0;
+  /** Leaving after stores that wrote over translated code (code-write-exits.ts). */
+  private readonly codeWrites: CodeWriteExits;
+  /** The current instruction's code is complete (before a block end's continuation jump). */
+  endInstruction(): void {
+    this.codeWrites.settle();
   }
   private newLocal(): number {
     this.locals.push(binaryen.i32);
@@ -526,6 +544,7 @@ export class WasmBuilder implements Builder<Value> {
   }
   store(size: Size, segment: number, offset: Value, value: Value): void {
     emitStore(this.access, size, segment, offset, value);
+    this.codeWrites.storeEmitted();
   }
   // ---- host ranges (string instructions) ----
   hostRange(segment: number, offset: Value, bytes: Value, write: boolean): Value {
@@ -635,6 +654,7 @@ export class WasmBuilder implements Builder<Value> {
 
   // ---- control ----
   jump(target: Value): void {
+    this.codeWrites.beforeTransfer(target);
     const loop = this.loop;
     if (loop === null) {
       this.emit(this.exit(BlockExit.Continue, target));
