@@ -168,15 +168,17 @@ export function regionEntries(instructions: readonly Instruction[], eips: readon
 
 /**
  * Where control goes after instruction `n` when that is only to entry points of the region (by
- * index): the continuation of a block end, a direct JMP's target, an indirect JMP's candidates;
- * undefined for anything else (conditional branches, calls, returns, exits, the next instruction).
+ * index): the continuation of a block end (none when it leaves the region), a direct JMP's target,
+ * an indirect JMP's candidates; undefined for anything else (conditional branches, calls, returns,
+ * the next instruction of the same block).
  */
 function regionSuccessors(flow: RegionFlow, instruction: Instruction, eip: number, n: number, code16: boolean): number[] | undefined {
   const indexOf = (at: number | undefined) => (at === undefined ? undefined : flow.entries.get(at));
   const continuation = flow.continuations.get(n);
+  // A block end falling through out of the region leaves it: nothing after it to walk into.
   if (continuation !== undefined) {
     const index = indexOf(continuation);
-    return index === undefined ? undefined : [index];
+    return index === undefined ? [] : [index];
   }
   if (semanticKey(instruction.row) !== "JMP") return undefined;
   if (isIndirectJump(instruction)) return flow.indirectTargets.map((at) => flow.entries.get(at)!);
