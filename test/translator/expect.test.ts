@@ -23,13 +23,24 @@ const SNIPPETS: Record<string, string> = {
   "loop-keeps-cf": "41 8b 03 39 d1 75 f9",
 };
 
+/** Snippets compiled for flat DS/ES/SS (the mode word's FlatData): kept pages (address-groups.ts). */
+const FLAT_SNIPPETS: Record<string, string> = {
+  // push eax; mov [esp+8], ebx; pop ecx: the first SS access probes the TLB and keeps the stack page,
+  // the next two test only that their address is in it
+  "stack-page": "50 89 5c 24 08 59",
+  // mov eax, [ebx+8]; add [ebx+12], eax: the load keeps its page (if writable) for EBX's later accesses
+  "kept-page": "8b 43 08 01 43 0c",
+};
+
 
 describe("translator expect files", () => {
-  for (const [name, code] of Object.entries(SNIPPETS)) {
+  const cases = [...Object.entries(SNIPPETS).map(([name, code]) => ({ name, code, flatData: false })), ...Object.entries(FLAT_SNIPPETS).map(([name, code]) => ({ name, code, flatData: true }))];
+  for (const { name, code, flatData } of cases) {
     it(name, () => {
       const instructions = decodeAll(code);
       const semantics = instructions.map((i) => SEMANTICS[semanticKey(i.row)]);
-      const { text } = emitBlockModule(instructions, semantics, 0x1000, { code16: false, stack16: false, protectedMode: true, cpl: 0 }, { text: true, validate: true });
+      const mode = { code16: false, stack16: false, protectedMode: true, cpl: 0, flatData };
+      const { text } = emitBlockModule(instructions, semantics, 0x1000, mode, { text: true, validate: true });
       const path = `test/translator/expect/${name}.wat`;
       const header = `;; ${code}\n`;
       if (process.env.UPDATE_EXPECT === "1") writeFileSync(path, header + text);

@@ -8,12 +8,18 @@
  * into the next page. Each test is a `br_if` to the slow path (a compare and a jump for the engine,
  * not booleans combined with i32.and); the slow path calls the runtime, which walks the page tables,
  * raises the fault or reaches the device.
+ *
+ * Kept pages skip most of the probe: an SS access first tests the region's stack page, any other
+ * access the page its base register's earlier access kept (address-groups.ts); both are one XOR and
+ * one compare, with the full probe out of line. In fib, 88 of a region's 88 accesses were full probes;
+ * now all of them are kept-page tests, and the full probes run only when the stack page changes.
  */
 import binaryen from "binaryen";
 import type { Size } from "../semantics/builder.js";
 import { Seg, State, TLB_BASE } from "../../runtime/state/layout.js";
 import { FLAT_DATA_ACCESS, fastPathTest } from "../../runtime/mmu/tlb-entry.js";
 import type { Value } from "./wasm-builder.js";
+import type { AddressGroups } from "./address-groups.js";
 
 type Expression = number;
 
@@ -35,6 +41,14 @@ export interface EmissionContext {
   slowPathCall(name: string, operands: Expression[]): Expression;
   /** What a store's slow path does when the store changed translated code (code-write-exits.ts). */
   afterCodeWrite(): Expression;
+  /** Accesses sharing a page in straight-line code (address-groups.ts). */
+  readonly groups: AddressGroups;
+  /**
+   * The region's stack page, for SS accesses: an i64 local holding the page's linear base (2^32 when
+   * none: no 32-bit address is in that "page") and an i32 local with its host key. Null outside a
+   * region. The builder sets the base to 2^32 on entry and after every helper.
+   */
+  stackPage(): { base: number; key: number } | null;
 }
 
 /** The segment is flat without a run-time check (DS/ES/SS in a region compiled for flat data). */
@@ -55,23 +69,27 @@ function notFlat(c: EmissionContext, segment: number): Expression[] {
 }
 
 /**
- * The fast-path tests of an access of `bytes` at segment:offset: sets `host` to the host address and
- * returns the conditions that send the access to the slow path.
+ * The full fast-path probe of an access of `bytes` at segment:offset: statements that set `host` to
+ * the host address (and `key` to the entry's host key), and the conditions that send the access to
+ * the slow path.
  */
-function fastPathMisses(c: EmissionContext, segment: number, offset: Value, bytes: number, write: boolean, host: number): Expression[] {
+function fullProbe(c: EmissionContext, segment: number, offset: Value, bytes: number, write: boolean, host: number, key: number): { setup: Expression[]; misses: Expression[]; entry: number } {
   const m = c.m;
   const linear = c.newLocal();
   const entry = c.newLocal();
   const get = (local: number) => m.local.get(local, binaryen.i32);
   const { mask, expected } = fastPathTest(write, c.user);
   const misses = notFlat(c, segment);
-  c.emit(m.local.set(linear, c.get(offset)));
-  c.emit(m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(get(linear), m.i32.const(12)), m.i32.const(2)))));
-  c.emit(m.local.set(host, m.i32.xor(m.i32.and(get(entry), m.i32.const(~0xfff)), get(linear))));
+  const setup = [
+    m.local.set(linear, c.get(offset)),
+    m.local.set(entry, m.i32.load(TLB_BASE, 4, m.i32.shl(m.i32.shr_u(get(linear), m.i32.const(12)), m.i32.const(2)))),
+    m.local.set(key, m.i32.and(get(entry), m.i32.const(~0xfff))),
+    m.local.set(host, m.i32.xor(get(key), get(linear))),
+  ];
   misses.push(m.i32.ne(m.i32.and(get(entry), m.i32.const(mask)), m.i32.const(expected)));
   // A single byte never crosses into the next page.
   if (bytes > 1) misses.push(m.i32.gt_u(m.i32.and(get(linear), m.i32.const(0xfff)), m.i32.const(0x1000 - bytes)));
-  return misses;
+  return { setup, misses, entry };
 }
 
 /** `block $done { block $slow { br_if $slow miss… ; fast; br $done } slow }`. */
@@ -84,28 +102,104 @@ function accessPaths(c: EmissionContext, misses: readonly Expression[], fast: Ex
   ], binaryen.none);
 }
 
+/**
+ * An access: `fast(host)` on the inline path, `slow` out of line. Its address is tested against the
+ * page its root's first access kept (address-groups.ts) when there is one, with the full probe only
+ * when it is elsewhere; otherwise the full probe runs, and at the top level it keeps the page for
+ * the root's later accesses (a missed probe keeps a page no nearby address is in).
+ */
+function emitAccess(c: EmissionContext, segment: number, offset: Value, bytes: number, write: boolean, fast: (host: Expression) => Expression, slow: Expression): void {
+  const m = c.m;
+  const get = (local: number) => m.local.get(local, binaryen.i32);
+  const host = c.newLocal();
+  const stack = segment === Seg.SS && knownFlat(c, segment) ? c.stackPage() : null;
+  if (stack !== null) {
+    emitStackAccess(c, stack, offset, bytes, write, host, fast, slow);
+    return;
+  }
+  const derivation = knownFlat(c, segment) ? c.groups.derivation(offset) : undefined;
+  const group = derivation && c.groups.usable(derivation);
+  if (group !== undefined) {
+    const id = c.label();
+    const probe = fullProbe(c, segment, offset, bytes, write, host, c.newLocal());
+    c.emit(m.block(`kept${id}`, [
+      m.block(`elsewhere${id}`, [
+        m.local.set(host, m.i32.xor(c.get(offset), get(group.key))),
+        m.br(`elsewhere${id}`, m.i32.gt_u(m.i32.xor(c.get(offset), get(group.base)), m.i32.const(0x1000 - bytes))),
+        fast(get(host)),
+        m.br(`kept${id}`),
+      ], binaryen.none),
+      ...probe.setup,
+      accessPaths(c, probe.misses, fast(get(host)), slow),
+    ], binaryen.none));
+    return;
+  }
+  const key = c.newLocal();
+  const probe = fullProbe(c, segment, offset, bytes, write, host, key);
+  for (const statement of probe.setup) c.emit(statement);
+  if (derivation === undefined || !c.groups.canMake()) {
+    c.emit(accessPaths(c, probe.misses, fast(get(host)), slow));
+    return;
+  }
+  // The kept page serves reads and writes: a read's probe keeps it only if the entry allows writes.
+  // A missed probe keeps the page with bit 31 flipped: no address near this one is in it.
+  const base = c.newLocal();
+  const page = () => m.i32.and(c.get(offset), m.i32.const(~0xfff));
+  const elsewhere = () => m.i32.xor(page(), m.i32.const(0x80000000 | 0));
+  const writable = fastPathTest(true, c.user);
+  const allowsWrites = m.i32.eq(m.i32.and(get(probe.entry), m.i32.const(writable.mask)), m.i32.const(writable.expected));
+  c.emit(m.local.set(base, write ? page() : m.select(allowsWrites, page(), elsewhere())));
+  c.emit(accessPaths(c, probe.misses, fast(get(host)), m.block(null, [m.local.set(base, elsewhere()), slow], binaryen.none)));
+  c.groups.make(derivation, { base, key, offset: derivation.offset });
+}
+
+/**
+ * An SS access in a region: tested against the region's stack page first (one XOR and one compare:
+ * the i64 base makes "no page" a value no address matches); elsewhere, the full probe, which makes
+ * the page the stack page when its entry allows writes (so that the page serves reads and writes).
+ * The page stays right for the whole call of the region function: see address-groups.ts for why a
+ * TLB entry cannot lose rights while compiled code runs; helpers, which might, reset it.
+ */
+function emitStackAccess(c: EmissionContext, stack: { base: number; key: number }, offset: Value, bytes: number, write: boolean, host: number, fast: (host: Expression) => Expression, slow: Expression): void {
+  const m = c.m;
+  const get = (local: number) => m.local.get(local, binaryen.i32);
+  const id = c.label();
+  const key = c.newLocal();
+  const probe = fullProbe(c, Seg.SS, offset, bytes, write, host, key);
+  const sets = m.block(null, [m.local.set(stack.base, m.i64.extend_u(m.i32.and(c.get(offset), m.i32.const(~0xfff)))), m.local.set(stack.key, get(key))], binaryen.none);
+  // A write's probe has tested the write rights already; a read's tests them here.
+  const writable = fastPathTest(true, c.user);
+  const keep = write ? sets : m.if(m.i32.eq(m.i32.and(get(probe.entry), m.i32.const(writable.mask)), m.i32.const(writable.expected)), sets);
+  c.emit(m.block(`kept${id}`, [
+    m.block(`elsewhere${id}`, [
+      m.local.set(host, m.i32.xor(c.get(offset), get(stack.key))),
+      m.br(`elsewhere${id}`, m.i64.gt_u(m.i64.xor(m.i64.extend_u(c.get(offset)), m.local.get(stack.base, binaryen.i64)), m.i64.const(BigInt(0x1000 - bytes) as never))),
+      fast(get(host)),
+      m.br(`kept${id}`),
+    ], binaryen.none),
+    ...probe.setup,
+    accessPaths(c, probe.misses, m.block(null, [fast(get(host)), keep], binaryen.none), slow),
+  ], binaryen.none));
+}
+
 export function emitLoad(c: EmissionContext, size: Size, segment: number, offset: Value, forWrite: boolean): Value {
   const m = c.m;
-  const host = c.newLocal();
   const result = c.newLocal();
-  const misses = fastPathMisses(c, segment, offset, size >> 3, forWrite, host);
-  const at = m.local.get(host, binaryen.i32);
-  const direct = size === 32 ? m.i32.load(0, 1, at) : size === 16 ? m.i32.load16_u(0, 1, at) : m.i32.load8_u(0, 1, at);
+  const direct = (at: Expression) => m.local.set(result, size === 32 ? m.i32.load(0, 1, at) : size === 16 ? m.i32.load16_u(0, 1, at) : m.i32.load8_u(0, 1, at));
   const slow = c.slowPathCall(`read${size}`, [m.i32.const(segment), c.get(offset), m.i32.const(forWrite ? 1 : 0)]);
-  c.emit(accessPaths(c, misses, m.local.set(result, direct), m.local.set(result, slow)));
+  emitAccess(c, segment, offset, size >> 3, forWrite, direct, m.local.set(result, slow));
   return { local: result };
 }
 
 export function emitStore(c: EmissionContext, size: Size, segment: number, offset: Value, value: Value): void {
   const m = c.m;
-  const host = c.newLocal();
-  const misses = fastPathMisses(c, segment, offset, size >> 3, true, host);
-  const at = m.local.get(host, binaryen.i32);
-  const v = c.get(value);
-  const direct = size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
+  const direct = (at: Expression) => {
+    const v = c.get(value);
+    return size === 32 ? m.i32.store(0, 1, at, v) : size === 16 ? m.i32.store16(0, 1, at, v) : m.i32.store8(0, 1, at, v);
+  };
   // The slow path may hit translated code (the import returns 1): leave before the next instruction.
   const slow = m.if(c.slowPathCall(`write${size}`, [m.i32.const(segment), c.get(offset), c.get(value)]), c.afterCodeWrite());
-  c.emit(accessPaths(c, misses, direct, slow));
+  emitAccess(c, segment, offset, size >> 3, true, direct, slow);
 }
 
 /** Builder.hostRange: the same tests as the fast path, for `bytes` (1..4096) bytes, as one select. */

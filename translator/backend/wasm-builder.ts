@@ -24,6 +24,7 @@ import {
 import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.js";
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { State } from "../../runtime/state/layout.js";
+import { AddressGroups } from "./address-groups.js";
 import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext } from "./memory-access.js";
 import { bucketLookup } from "./indirect-lookup.js";
 import { addRegionExitFunction, addSlowPathFunctions } from "./region-functions.js";
@@ -117,6 +118,8 @@ export class WasmBuilder implements Builder<Value> {
       label: () => this.labels++,
       slowPathCall: (name, operands) => this.slowPathCall(name, operands),
       afterCodeWrite: () => this.codeWrites.site(),
+      groups: this.groups,
+      stackPage: () => this.stackPage(),
     };
     this.codeWrites = new CodeWriteExits({
       m,
@@ -129,6 +132,25 @@ export class WasmBuilder implements Builder<Value> {
   }
   /** What memory-access.ts emits memory accesses with. */
   private readonly access: EmissionContext;
+  /** Accesses sharing a page in straight-line code (address-groups.ts). */
+  private readonly groups = new AddressGroups();
+  /** The region's stack page (EmissionContext.stackPage), made at the first SS access. */
+  private stackPage(): { base: number; key: number } | null {
+    if (this.loop === null) return null;
+    if (this.stackPageLocals === null) {
+      this.locals.push(binaryen.i64);
+      const base = this.parameterCount + this.locals.length - 1;
+      this.stackPageLocals = { base, key: this.newLocal() };
+    }
+    return this.stackPageLocals;
+  }
+  private stackPageLocals: { base: number; key: number } | null = null;
+  /** Points after helpers, filled by prologue() when the region has a stack page. */
+  private readonly stackPageResets: Expression[] = [];
+  /** No stack page: 2^32 is no 32-bit address's page (the i64 local's zero default would be page 0). */
+  private noStackPage(): Expression[] {
+    return this.stackPageLocals === null ? [] : [this.m.local.set(this.stackPageLocals.base, this.m.i64.const((1n << 32n) as never))];
+  }
 
   // ---- emission plumbing ----
   private emit(expression: Expression): void {
@@ -221,7 +243,9 @@ export class WasmBuilder implements Builder<Value> {
   private nested(body: () => void): Expression {
     const saved = this.statements;
     this.statements = [];
+    this.groups.enterArm();
     body();
+    this.groups.leaveArm();
     const list = this.statements;
     this.statements = saved;
     return this.m.block(null, list, binaryen.none);
@@ -305,6 +329,7 @@ export class WasmBuilder implements Builder<Value> {
         // it): all that is known is that the flag locals hold the record, not memory.
         if (index > 0) for (const set of this.flags.toLocals()) this.emit(set);
         this.flags.enterEntryPoint();
+        this.groups.forget();
         if (index > 0) this.entryStarts.push(this.statements.length);
         this.segment = { index, ordinal: loop.entries.get(eip)?.[1] ?? 0 };
       }
@@ -369,8 +394,17 @@ export class WasmBuilder implements Builder<Value> {
 
   // ---- Builder: values ----
   constant(n: number): Value { return { constant: n | 0 }; }
-  add(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.add(x, y), (x, y) => this.m.i32.add(x, y)); }
-  sub(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.sub(x, y), (x, y) => this.m.i32.sub(x, y)); }
+  add(a: Value, b: Value): Value {
+    const sum = this.binary(a, b, (x, y) => folder.add(x, y), (x, y) => this.m.i32.add(x, y));
+    if ("constant" in b) this.groups.added(sum, a, b.constant);
+    else if ("constant" in a) this.groups.added(sum, b, a.constant);
+    return sum;
+  }
+  sub(a: Value, b: Value): Value {
+    const difference = this.binary(a, b, (x, y) => folder.sub(x, y), (x, y) => this.m.i32.sub(x, y));
+    if ("constant" in b) this.groups.added(difference, a, -b.constant);
+    return difference;
+  }
   mul(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.mul(x, y), (x, y) => this.m.i32.mul(x, y)); }
   and(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.and(x, y), (x, y) => this.m.i32.and(x, y)); }
   or(a: Value, b: Value): Value { return this.binary(a, b, (x, y) => folder.or(x, y), (x, y) => this.m.i32.or(x, y)); }
@@ -475,8 +509,9 @@ export class WasmBuilder implements Builder<Value> {
       }
     }
     for (const site of this.reloadSites) for (const load of this.registerLoads()) appendChild(site, load);
+    for (const site of this.stackPageResets) for (const reset of this.noStackPage()) appendChild(site, reset);
     // Every entry point expects the flag record in the flag locals.
-    return [...this.registerLoads(), ...(this.flags.locals ? this.flags.localLoads() : [])];
+    return [...this.registerLoads(), ...(this.flags.locals ? this.flags.localLoads() : []), ...this.noStackPage()];
   }
   private registerLoads(): Expression[] {
     const loads: Expression[] = [];
@@ -504,7 +539,11 @@ export class WasmBuilder implements Builder<Value> {
     const index = size === 8 && n >= 4 ? n - 4 : n;
     this.registersUsed |= 1 << index;
     const full = m.local.get(this.register(index), binaryen.i32);
-    if (size === 32) return this.define(full);
+    if (size === 32) {
+      const copy = this.define(full);
+      this.groups.registerRead(index, (copy as { local: number }).local);
+      return copy;
+    }
     if (size === 16) return this.define(m.i32.and(full, m.i32.const(0xffff)));
     return this.define(n < 4 ? m.i32.and(full, m.i32.const(0xff)) : m.i32.and(m.i32.shr_u(full, m.i32.const(8)), m.i32.const(0xff)));
   }
@@ -516,6 +555,7 @@ export class WasmBuilder implements Builder<Value> {
     const local = this.register(index);
     const old = m.local.get(local, binaryen.i32);
     let next: Expression;
+    this.groups.registerWritten(index, size === 32 ? value : null);
     if (size === 32) next = this.get(value);
     else if (size === 16) next = m.i32.or(m.i32.and(old, m.i32.const(~0xffff)), m.i32.and(this.get(value), m.i32.const(0xffff)));
     else if (n < 4) next = m.i32.or(m.i32.and(old, m.i32.const(~0xff)), m.i32.and(this.get(value), m.i32.const(0xff)));
@@ -854,6 +894,12 @@ export class WasmBuilder implements Builder<Value> {
     this.emit(this.storeField(State.modeStale, this.m.i32.const(1)));
     // Helpers may change registers (string loops, CPUID, far transfers): take them back.
     for (const reload of this.reloads()) this.emit(reload);
+    this.groups.forget();
+    // A helper might change what a page maps to (none does without ending the block, but the page
+    // is cheap to probe again): after it, no stack page.
+    const reset = this.m.block(null, [], binaryen.none);
+    this.stackPageResets.push(reset);
+    this.emit(reset);
     // Helpers may read or write any flag: static knowledge ends here.
     this.flags.record = null;
     this.flags.pending = null;

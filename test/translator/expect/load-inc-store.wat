@@ -205,6 +205,8 @@
   (local $25 i32)
   (local $26 i32)
   (local $27 i32)
+  (local $28 i32)
+  (local $29 i32)
   (local.set $6
    (i32.load
     (i32.const 0)
@@ -253,27 +255,30 @@
      (local.get $14)
     )
    )
-   (local.set $18
+   (local.set $19
     (local.get $15)
    )
-   (local.set $19
+   (local.set $20
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $18)
+       (local.get $19)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $16
+   (local.set $18
+    (i32.and
+     (local.get $20)
+     (i32.const -4096)
+    )
+   )
+   (local.set $17
     (i32.xor
-     (i32.and
-      (local.get $19)
-      (i32.const -4096)
-     )
      (local.get $18)
+     (local.get $19)
     )
    )
    (block $done0
@@ -305,7 +310,7 @@
      (br_if $slow0
       (i32.ne
        (i32.and
-        (local.get $19)
+        (local.get $20)
         (i32.const 1)
        )
        (i32.const 1)
@@ -314,20 +319,20 @@
      (br_if $slow0
       (i32.gt_u
        (i32.and
-        (local.get $18)
+        (local.get $19)
         (i32.const 4095)
        )
        (i32.const 4092)
       )
      )
-     (local.set $17
+     (local.set $16
       (i32.load align=1
-       (local.get $16)
+       (local.get $17)
       )
      )
      (br $done0)
     )
-    (local.set $17
+    (local.set $16
      (call $slow_read32
       (i32.const 3)
       (local.get $15)
@@ -361,19 +366,19 @@
     )
    )
    (local.set $6
-    (local.get $17)
-   )
-   (local.set $20
-    (local.get $6)
+    (local.get $16)
    )
    (local.set $21
+    (local.get $6)
+   )
+   (local.set $22
     (i32.add
-     (local.get $20)
+     (local.get $21)
      (i32.const 1)
     )
    )
    (local.set $6
-    (local.get $21)
+    (local.get $22)
    )
    (if
     (i32.and
@@ -412,39 +417,42 @@
      )
     )
    )
-   (local.set $22
+   (local.set $23
     (local.get $6)
    )
-   (local.set $23
+   (local.set $24
     (local.get $9)
    )
-   (local.set $24
+   (local.set $25
     (i32.add
      (i32.const 8)
-     (local.get $23)
+     (local.get $24)
     )
    )
-   (local.set $26
-    (local.get $24)
+   (local.set $28
+    (local.get $25)
    )
-   (local.set $27
+   (local.set $29
     (i32.load offset=262144
      (i32.shl
       (i32.shr_u
-       (local.get $26)
+       (local.get $28)
        (i32.const 12)
       )
       (i32.const 2)
      )
     )
    )
-   (local.set $25
+   (local.set $27
+    (i32.and
+     (local.get $29)
+     (i32.const -4096)
+    )
+   )
+   (local.set $26
     (i32.xor
-     (i32.and
-      (local.get $27)
-      (i32.const -4096)
-     )
-     (local.get $26)
+     (local.get $27)
+     (local.get $28)
     )
    )
    (block $done1
@@ -476,7 +484,7 @@
      (br_if $slow1
       (i32.ne
        (i32.and
-        (local.get $27)
+        (local.get $29)
         (i32.const 18)
        )
        (i32.const 2)
@@ -485,23 +493,23 @@
      (br_if $slow1
       (i32.gt_u
        (i32.and
-        (local.get $26)
+        (local.get $28)
         (i32.const 4095)
        )
        (i32.const 4092)
       )
      )
      (i32.store align=1
-      (local.get $25)
-      (local.get $22)
+      (local.get $26)
+      (local.get $23)
      )
      (br $done1)
     )
     (if
      (call $slow_write32
       (i32.const 3)
-      (local.get $24)
-      (local.get $22)
+      (local.get $25)
+      (local.get $23)
       (i32.const 4100)
       (i32.const 4103)
       (i32.add
@@ -517,8 +525,8 @@
       (local.get $12)
       (local.get $13)
       (i32.const 8192)
+      (local.get $22)
       (local.get $21)
-      (local.get $20)
       (i32.const 1)
       (i32.const 2260)
      )
@@ -540,8 +548,8 @@
         (local.get $12)
         (local.get $13)
         (i32.const 8192)
+        (local.get $22)
         (local.get $21)
-        (local.get $20)
         (i32.const 1)
         (i32.const 2260)
        )
@@ -566,8 +574,8 @@
      (local.get $12)
      (local.get $13)
      (i32.const 8192)
+     (local.get $22)
      (local.get $21)
-     (local.get $20)
      (i32.const 1)
      (i32.const 2260)
     )

@@ -171,6 +171,7 @@
   (local $36 i32)
   (local $37 i32)
   (local $38 i32)
+  (local $39 i32)
   (local.set $6
    (i32.load
     (i32.const 0)
@@ -279,27 +280,30 @@
       (local.get $16)
      )
     )
-    (local.set $20
+    (local.set $21
      (local.get $17)
     )
-    (local.set $21
+    (local.set $22
      (i32.load offset=262144
       (i32.shl
        (i32.shr_u
-        (local.get $20)
+        (local.get $21)
         (i32.const 12)
        )
        (i32.const 2)
       )
      )
     )
-    (local.set $18
+    (local.set $20
+     (i32.and
+      (local.get $22)
+      (i32.const -4096)
+     )
+    )
+    (local.set $19
      (i32.xor
-      (i32.and
-       (local.get $21)
-       (i32.const -4096)
-      )
       (local.get $20)
+      (local.get $21)
      )
     )
     (block $done0
@@ -331,7 +335,7 @@
       (br_if $slow0
        (i32.ne
         (i32.and
-         (local.get $21)
+         (local.get $22)
          (i32.const 1)
         )
         (i32.const 1)
@@ -340,20 +344,20 @@
       (br_if $slow0
        (i32.gt_u
         (i32.and
-         (local.get $20)
+         (local.get $21)
          (i32.const 4095)
         )
         (i32.const 4092)
        )
       )
-      (local.set $19
+      (local.set $18
        (i32.load align=1
-        (local.get $18)
+        (local.get $19)
        )
       )
       (br $done0)
      )
-     (local.set $19
+     (local.set $18
       (call $slow_read32
        (i32.const 3)
        (local.get $17)
@@ -381,124 +385,124 @@
      )
     )
     (local.set $6
-     (local.get $19)
-    )
-    (local.set $22
-     (local.get $7)
+     (local.get $18)
     )
     (local.set $23
-     (local.get $8)
+     (local.get $7)
     )
     (local.set $24
-     (i32.sub
-      (local.get $22)
-      (local.get $23)
-     )
+     (local.get $8)
     )
     (local.set $25
-     (i32.eq
+     (i32.sub
+      (local.get $23)
       (local.get $24)
-      (i32.const 0)
      )
     )
     (local.set $26
+     (i32.eq
+      (local.get $25)
+      (i32.const 0)
+     )
+    )
+    (local.set $27
      (i32.ne
-      (local.get $24)
+      (local.get $25)
       (i32.const 0)
      )
     )
     (if
-     (local.get $26)
+     (local.get $27)
      (then
       (block
        (block
-        (local.set $27
+        (local.set $28
          (i32.load offset=36
           (i32.const 0)
          )
         )
-        (local.set $28
+        (local.set $29
          (i32.and
-          (local.get $27)
+          (local.get $28)
           (i32.const -2)
          )
         )
-        (local.set $29
-         (i32.xor
-          (local.get $22)
-          (i32.const -1)
-         )
-        )
         (local.set $30
-         (i32.and
-          (local.get $29)
+         (i32.xor
           (local.get $23)
+          (i32.const -1)
          )
         )
         (local.set $31
-         (i32.xor
-          (local.get $22)
-          (i32.const -1)
+         (i32.and
+          (local.get $30)
+          (local.get $24)
          )
         )
         (local.set $32
-         (i32.or
-          (local.get $31)
+         (i32.xor
           (local.get $23)
+          (i32.const -1)
          )
         )
         (local.set $33
-         (i32.and
+         (i32.or
           (local.get $32)
           (local.get $24)
          )
         )
         (local.set $34
-         (i32.or
-          (local.get $30)
+         (i32.and
           (local.get $33)
+          (local.get $25)
          )
         )
         (local.set $35
-         (i32.shr_u
+         (i32.or
+          (local.get $31)
           (local.get $34)
-          (i32.const 31)
          )
         )
         (local.set $36
-         (i32.and
+         (i32.shr_u
           (local.get $35)
-          (i32.const 1)
+          (i32.const 31)
          )
         )
         (local.set $37
-         (i32.shl
+         (i32.and
           (local.get $36)
-          (i32.const 0)
+          (i32.const 1)
          )
         )
         (local.set $38
-         (i32.or
-          (local.get $28)
+         (i32.shl
           (local.get $37)
+          (i32.const 0)
+         )
+        )
+        (local.set $39
+         (i32.or
+          (local.get $29)
+          (local.get $38)
          )
         )
         (i32.store offset=36
          (i32.const 0)
-         (local.get $38)
+         (local.get $39)
         )
        )
        (local.set $2
         (i32.const 148119553)
        )
        (local.set $3
-        (local.get $24)
+        (local.get $25)
        )
        (local.set $4
-        (local.get $22)
+        (local.get $23)
        )
        (local.set $5
-        (local.get $23)
+        (local.get $24)
        )
        (if
         (i32.ge_s
@@ -564,9 +568,9 @@
       (local.get $12)
       (local.get $13)
       (i32.const 8193)
-      (local.get $24)
-      (local.get $22)
+      (local.get $25)
       (local.get $23)
+      (local.get $24)
       (i32.const 2261)
      )
     )
