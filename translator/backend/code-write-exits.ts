@@ -26,6 +26,12 @@ export interface CodeWriteContext {
   emit(expression: Expression): void;
   /** Leave with BlockExit.CodeChanged, going on at `target` (default: the next instruction). */
   exitCodeChanged(target?: Value): Expression;
+  /**
+   * Leave with BlockExit.CodeChanged from a store's slow path when nothing of the instruction
+   * follows the store: the slow path stored the state the runtime sees (registers, flag record,
+   * the next EIP, the retired count), and it is the exit's state, so only the code is returned.
+   */
+  exitFromSlowPath(): Expression;
 }
 
 interface Site {
@@ -71,7 +77,7 @@ export class CodeWriteExits {
     if (this.sites.length === 0) return;
     const m = this.c.m;
     const followed = this.deferred || this.sites.some((s) => s.emitted !== this.c.emitted() || s.flags !== this.c.flagState());
-    for (const s of this.sites) appendChild(s.block, followed ? m.local.set(this.leaveLocal(), m.i32.const(1)) : this.c.exitCodeChanged());
+    for (const s of this.sites) appendChild(s.block, followed ? m.local.set(this.leaveLocal(), m.i32.const(1)) : this.c.exitFromSlowPath());
     if (followed) this.c.emit(m.if(m.local.get(this.leaveLocal(), binaryen.i32), this.c.exitCodeChanged()));
     this.sites = [];
     this.deferred = false;

@@ -128,6 +128,7 @@ export class WasmBuilder implements Builder<Value> {
       newLocal: () => this.newLocal(),
       emit: (expression) => this.emit(expression),
       exitCodeChanged: (target) => this.exit(BlockExit.CodeChanged, target),
+      exitFromSlowPath: () => m.return(m.i32.const(BlockExit.CodeChanged)),
     });
   }
   /** What memory-access.ts emits memory accesses with. */

@@ -532,27 +532,7 @@
      )
      (then
       (return
-       (call $region_exit
-        (i32.const 1)
-        (i32.const 4103)
-        (i32.add
-         (local.get $1)
-         (i32.const 3)
-        )
-        (local.get $6)
-        (local.get $7)
-        (local.get $8)
-        (local.get $9)
-        (local.get $10)
-        (local.get $11)
-        (local.get $12)
-        (local.get $13)
-        (i32.const 8192)
-        (local.get $22)
-        (local.get $21)
-        (i32.const 1)
-        (i32.const 2260)
-       )
+       (i32.const 1)
       )
      )
     )

@@ -597,33 +597,7 @@
       )
       (then
        (return
-        (call $region_exit
-         (i32.const 1)
-         (i32.const 4101)
-         (i32.add
-          (local.get $1)
-          (i32.const 2)
-         )
-         (local.get $6)
-         (local.get $7)
-         (local.get $8)
-         (local.get $9)
-         (local.get $10)
-         (local.get $11)
-         (local.get $12)
-         (local.get $13)
-         (i32.and
-          (local.get $2)
-          (i32.const 65535)
-         )
-         (local.get $3)
-         (local.get $4)
-         (local.get $5)
-         (i32.shr_u
-          (local.get $2)
-          (i32.const 16)
-         )
-        )
+        (i32.const 1)
        )
       )
      )
