@@ -191,3 +191,29 @@ describe("regions", () => {
     expect(report.compiledUnits).toBeGreaterThan(0);
   });
 });
+
+/*
+ * mov ecx, 10000000 / 1: inc eax / test eax, 1 / jz 2f / inc ebx / 2: dec ecx / jnz 1b — a long
+ * loop whose back-edge leaves the entry segment it is in, so it goes round through the region's
+ * dispatch loop. Without the bound one region call would run all 50M instructions (checked: the
+ * test fails with the bound's check removed).
+ */
+const LONG_LOOP = hex("b980969800 40a901000000740143 4975f4");
+
+describe("the loop bound of compiled code", () => {
+  it.each([1, 50])("a long loop leaves compiled code after at most LOOP_INSTRUCTIONS (threshold %i)", async (threshold) => {
+    const machine = new Machine({ ramSize: 1 << 20, stopOnException: true });
+    loadSnippet(machine, LONG_LOOP);
+    await enableTranslator(machine, { threshold });
+    const result = machine.run({ maxInstructions: 1000 });
+    expect(result.reason).toBe("budget");
+    expect(machine.interpreter.statistics.compiledInstructions).toBeGreaterThan(0);
+    // The run loop gives compiled code what is left of the budget; a region call may overrun it
+    // by one bound's worth of instructions at most (WasmBuilder.LOOP_INSTRUCTIONS = 65,536).
+    expect(result.instructions).toBeGreaterThanOrEqual(1000);
+    expect(result.instructions).toBeLessThanOrEqual(1000 + 65_536 + 8);
+    const eax = machine.cpu.reg32(0) >>> 0;
+    expect(eax).toBeGreaterThan(1000 / 5 - 1);
+    expect(Math.abs((machine.cpu.reg32(3) >>> 0) - Math.ceil(eax / 2))).toBeLessThanOrEqual(1);
+  });
+});
