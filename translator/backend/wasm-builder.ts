@@ -25,6 +25,7 @@ import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { State } from "../../runtime/state/layout.js";
 import { AddressGroups } from "./address-groups.js";
+import { StackPage } from "./stack-page.js";
 import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext } from "./memory-access.js";
 import { bucketLookup } from "./indirect-lookup.js";
 import { addRegionExitFunction, addSlowPathFunctions } from "./region-functions.js";
@@ -105,6 +106,10 @@ export class WasmBuilder implements Builder<Value> {
     /** Parameters of the function emitted (locals come after them): 2 for a region (see enableLoop). */
     private readonly parameterCount = 0,
   ) {
+    this.stackPage = new StackPage(m, (type) => {
+      this.locals.push(type);
+      return this.parameterCount + this.locals.length - 1;
+    });
     this.flags = new FlagRecord({ m, get: (value) => this.get(value), loadField: (offset) => this.loadField(offset), newLocal: () => this.newLocal() });
     this.access = {
       m,
@@ -119,7 +124,7 @@ export class WasmBuilder implements Builder<Value> {
       slowPathCall: (name, operands) => this.slowPathCall(name, operands),
       afterCodeWrite: () => this.codeWrites.site(),
       groups: this.groups,
-      stackPage: () => this.stackPage(),
+      stackPage: () => (this.loop === null ? null : this.stackPage.get()),
     };
     this.codeWrites = new CodeWriteExits({
       m,
@@ -135,23 +140,8 @@ export class WasmBuilder implements Builder<Value> {
   private readonly access: EmissionContext;
   /** Accesses sharing a page in straight-line code (address-groups.ts). */
   private readonly groups = new AddressGroups();
-  /** The region's stack page (EmissionContext.stackPage), made at the first SS access. */
-  private stackPage(): { base: number; key: number } | null {
-    if (this.loop === null) return null;
-    if (this.stackPageLocals === null) {
-      this.locals.push(binaryen.i64);
-      const base = this.parameterCount + this.locals.length - 1;
-      this.stackPageLocals = { base, key: this.newLocal() };
-    }
-    return this.stackPageLocals;
-  }
-  private stackPageLocals: { base: number; key: number } | null = null;
-  /** Points after helpers, filled by prologue() when the region has a stack page. */
-  private readonly stackPageResets: Expression[] = [];
-  /** No stack page: 2^32 is no 32-bit address's page (the i64 local's zero default would be page 0). */
-  private noStackPage(): Expression[] {
-    return this.stackPageLocals === null ? [] : [this.m.local.set(this.stackPageLocals.base, this.m.i64.const((1n << 32n) as never))];
-  }
+  /** The region's stack page for SS accesses (stack-page.ts). */
+  private readonly stackPage: StackPage;
 
   // ---- emission plumbing ----
   private emit(expression: Expression): void {
@@ -510,9 +500,8 @@ export class WasmBuilder implements Builder<Value> {
       }
     }
     for (const site of this.reloadSites) for (const load of this.registerLoads()) appendChild(site, load);
-    for (const site of this.stackPageResets) for (const reset of this.noStackPage()) appendChild(site, reset);
     // Every entry point expects the flag record in the flag locals.
-    return [...this.registerLoads(), ...(this.flags.locals ? this.flags.localLoads() : []), ...this.noStackPage()];
+    return [...this.registerLoads(), ...(this.flags.locals ? this.flags.localLoads() : []), ...this.stackPage.complete()];
   }
   private registerLoads(): Expression[] {
     const loads: Expression[] = [];
@@ -898,9 +887,7 @@ export class WasmBuilder implements Builder<Value> {
     this.groups.forget();
     // A helper might change what a page maps to (none does without ending the block, but the page
     // is cheap to probe again): after it, no stack page.
-    const reset = this.m.block(null, [], binaryen.none);
-    this.stackPageResets.push(reset);
-    this.emit(reset);
+    this.emit(this.stackPage.resetPoint());
     // Helpers may read or write any flag: static knowledge ends here.
     this.flags.record = null;
     this.flags.pending = null;
