@@ -5,7 +5,10 @@
  * may map elsewhere under another CR3), and ends its block.
  *
  * Writes to guest RAM that hit a page holding decoded blocks (the MMU routes such stores through its
- * slow path because the page is marked as code) drop exactly the blocks whose bytes were written.
+ * slow path because the page is marked as code) drop exactly the blocks whose bytes were written,
+ * except where a write only changed the immediate or displacement bytes of one instruction of a
+ * block no translation covers: that instruction is decoded again and replaced in place (see
+ * `invalidate`).
  */
 import type { Instruction } from "../../translator/isa/types.js";
 import type { Semantic } from "../../translator/semantics/builder.js";
@@ -15,6 +18,8 @@ export interface DecodedBlock {
   readonly physical: number;
   /** One past the last byte (same page). */
   readonly physicalEnd: number;
+  /** Decoded for 16-bit code (the cache keys blocks by it too). */
+  readonly code16: boolean;
   readonly instructions: readonly Instruction[];
   /** The semantic function of each instruction (undefined: raises #UD). */
   readonly semantics: readonly (Semantic | undefined)[];
@@ -92,16 +97,30 @@ export class DecodedBlockCache {
     this.attach(block.physical >>> 12, block);
   }
 
-  /** Drop every block overlapping [physical, physical + length). Returns how many were dropped. */
-  invalidate(physical: number, length: number): number {
+  /**
+   * Drop every block overlapping [physical, physical + length); returns how many were dropped and
+   * how many were patched in place. With `redecode` (the instruction at a physical address decoded
+   * again), a block that no translation covers, whose written bytes lie inside one instruction that
+   * decodes again to the same shape (opcode row, length, prefixes, ModRM: only immediates or the
+   * displacement differ), keeps its place with that instruction replaced: a guest patching the
+   * immediate of an instruction it runs again and again (a loop storing into its own ADD's imm32)
+   * pays one instruction's decode per patch, not the block's and its cache entry's. Its heat starts
+   * again, as a new block's would, so that code patched more often than it turns hot stays
+   * interpreted.
+   */
+  invalidate(physical: number, length: number, redecode?: (physical: number, code16: boolean) => Instruction | null): { dropped: number; patched: number } {
     let dropped = 0;
+    let patched = 0;
     const end = physical + length;
     for (let page = physical >>> 12; page <= (end - 1) >>> 12; page++) {
       const list = this.byPage.get(page);
       if (list === undefined) continue;
       const kept: DecodedBlock[] = [];
       for (const block of list) {
-        if (overlaps(block, physical, end)) {
+        if (overlaps(block, physical, end) && redecode !== undefined && patchInPlace(block, physical, end, redecode)) {
+          patched++;
+          kept.push(block);
+        } else if (overlaps(block, physical, end)) {
           // A region covering several pages is listed under each; it is dropped once.
           if (block.valid) this.onDrop(block);
           block.valid = false;
@@ -119,7 +138,7 @@ export class DecodedBlockCache {
         this.byPage.set(page, kept);
       }
     }
-    return dropped;
+    return { dropped, patched };
   }
 
   /** The blocks starting in a physical page, oldest first. */
@@ -151,5 +170,26 @@ function overlaps(block: DecodedBlock, start: number, end: number): boolean {
   const ranges = block.compiledRanges;
   if (ranges === undefined) return false;
   for (let n = 0; n < ranges.length; n += 2) if (ranges[n]! < end && ranges[n + 1]! > start) return true;
+  return false;
+}
+
+/** The in-place update of `invalidate`: whether it applied. */
+function patchInPlace(block: DecodedBlock, start: number, end: number, redecode: (physical: number, code16: boolean) => Instruction | null): boolean {
+  if ((block.compiled !== undefined && block.compiled !== null) || block.compiledRanges !== undefined) return false;
+  if (start < block.physical || end > block.physicalEnd) return false;
+  const instructions = block.instructions as Instruction[];
+  let at = block.physical;
+  for (let n = 0; n < instructions.length; n++) {
+    const old = instructions[n]!;
+    if (start >= at && end <= at + old.length) {
+      const fresh = redecode(at, block.code16);
+      if (fresh === null || fresh.row !== old.row || fresh.length !== old.length || fresh.prefixes !== old.prefixes || fresh.modrm !== old.modrm || fresh.opcode !== old.opcode) return false;
+      instructions[n] = fresh;
+      block.executions = 0;
+      return true;
+    }
+    if (start < at + old.length) return false; // the write spans two instructions
+    at += old.length;
+  }
   return false;
 }

@@ -49,6 +49,8 @@ export interface InterpreterStatistics {
   blocksDecoded: number;
   instructionsDecoded: number;
   blocksInvalidated: number;
+  /** Instructions decoded again in place after a write changed only their immediate or displacement. */
+  instructionsPatched: number;
   blocksCompiled: number;
   /** Translations dropped to keep the code cache within its capacity. */
   translationsEvicted: number;
@@ -98,6 +100,7 @@ export class Interpreter {
     blocksDecoded: 0,
     instructionsDecoded: 0,
     blocksInvalidated: 0,
+    instructionsPatched: 0,
     blocksCompiled: 0,
     translationsEvicted: 0,
     compileFailures: 0,
@@ -127,9 +130,10 @@ export class Interpreter {
     this.builder = new ImmediateBuilder(cpu);
     this.blocks = new DecodedBlockCache(markCodePage, unmarkCodePage, (block) => this.forgetTranslation(block));
     cpu.codeWriteListeners.push((physical, length) => {
-      const dropped = this.blocks.invalidate(physical, length);
-      if (dropped > 0) this.patchedCode.record(physical, length);
+      const { dropped, patched } = this.blocks.invalidate(physical, length, this.redecode);
+      if (dropped > 0 || patched > 0) this.patchedCode.record(physical, length);
       this.statistics.blocksInvalidated += dropped;
+      this.statistics.instructionsPatched += patched;
       if (dropped > 0) cpu.setField(State.codeChanged, 1);
     });
   }
@@ -305,6 +309,15 @@ export class Interpreter {
     return this.decodeBlock(linear, physical, host, code16);
   }
 
+  /** The instruction at `physical` decoded again after a write (DecodedBlockCache.invalidate). */
+  private readonly redecode = (physical: number, code16: boolean): Instruction | null => {
+    const host = RAM_BASE + physical;
+    const result = decode(this.cpu.u8, host, host - (host & (PAGE_SIZE - 1)) + PAGE_SIZE, code16 ? 16 : 32);
+    if (typeof result === "number") return null;
+    this.statistics.instructionsDecoded++;
+    return result;
+  };
+
   /**
    * The block at `physical` in a page being compiled, decoded ahead of its first execution for a
    * region (region.ts), or undefined where running it would fault at once (an instruction that does
@@ -351,6 +364,7 @@ export class Interpreter {
     const block: DecodedBlock = {
       physical,
       physicalEnd: physical + Math.min(at, pageEnd) - host,
+      code16,
       instructions,
       semantics,
       executions: 0,
