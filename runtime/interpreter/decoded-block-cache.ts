@@ -115,26 +115,33 @@ export class DecodedBlockCache {
     for (let page = physical >>> 12; page <= (end - 1) >>> 12; page++) {
       const list = this.byPage.get(page);
       if (list === undefined) continue;
-      const kept: DecodedBlock[] = [];
-      for (const block of list) {
-        if (overlaps(block, physical, end) && redecode !== undefined && patchInPlace(block, physical, end, redecode)) {
-          patched++;
-          kept.push(block);
-        } else if (overlaps(block, physical, end)) {
-          // A region covering several pages is listed under each; it is dropped once.
-          if (block.valid) this.onDrop(block);
-          block.valid = false;
-          this.blocks.delete(DecodedBlockCache.key(block.physical, false));
-          this.blocks.delete(DecodedBlockCache.key(block.physical, true));
-          dropped++;
-        } else {
-          kept.push(block);
+      // The blocks left listed, made only once one is dropped (most writes to a code page drop
+      // nothing, or patch in place: a loop rewriting an immediate writes every iteration).
+      let kept: DecodedBlock[] | null = null;
+      for (let n = 0; n < list.length; n++) {
+        const block = list[n]!;
+        let drop = false;
+        if (overlaps(block, physical, end)) {
+          if (redecode !== undefined && patchInPlace(block, physical, end, redecode)) patched++;
+          else drop = true;
         }
+        if (!drop) {
+          kept?.push(block);
+          continue;
+        }
+        kept ??= list.slice(0, n);
+        // A region covering several pages is listed under each; it is dropped once.
+        if (block.valid) this.onDrop(block);
+        block.valid = false;
+        this.blocks.delete(DecodedBlockCache.key(block.physical, false));
+        this.blocks.delete(DecodedBlockCache.key(block.physical, true));
+        dropped++;
       }
+      if (kept === null) continue;
       if (kept.length === 0) {
         this.byPage.delete(page);
         this.onLastBlockInPage(page);
-      } else if (kept.length !== list.length) {
+      } else {
         this.byPage.set(page, kept);
       }
     }
