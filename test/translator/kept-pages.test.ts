@@ -1,6 +1,7 @@
 /**
  * Accesses that skip the full shadow-TLB probe because an earlier access kept their page (the
- * region's stack page for SS, a root's page in straight-line code: translator/backend/address-groups.ts).
+ * region's stack page for SS, a root's page in straight-line code: translator/backend/address-groups.ts,
+ * an inner loop's page for one access: translator/backend/loop-pages.ts).
  * Each program walks its addresses across page boundaries, into a read-only page or up to a page that
  * is not present; the translator's final state (registers, EIP, the fault and CR2, memory) must equal
  * the interpreter's. Sources (GNU as, .intel_syntax) in the comments; assembled with `gcc -m32 -c`.
@@ -66,6 +67,32 @@ const PROGRAMS: { name: string; code: string; paged: boolean; stop: "end" | "pag
     paged: true,
     stop: "page fault",
   },
+  {
+    // mov esi, 0x401e00; mov eax, 5
+    // 1: add eax, [esi]; add [esi+0x10], eax ; a loop's own pages (loop-pages.ts): ESI moves on
+    //    add esi, 12; jmp 1b ; every iteration, so only the loop keeps the page, up to the missing one
+    name: "a loop's accesses walking up to a page that is not present",
+    code: "be001e4000b805000000030601461083c60cebf6",
+    paged: true,
+    stop: "page fault",
+  },
+  {
+    // mov edi, 0x401040; mov eax, 0x12345678
+    // 1: mov [edi], eax; add eax, 3; sub edi, 4; jmp 1b ; down from the writable page into the read-only one
+    name: "a loop's stores walking down into a read-only page",
+    code: "bf40104000b878563412890783c00383ef04ebf6",
+    paged: true,
+    stop: "page fault",
+  },
+  {
+    // xor ebx, ebx; mov ecx, 100; xor eax, eax
+    // 1: add eax, [ebx+ecx*4]; mov [ebx+ecx*4+0x800], eax; dec ecx; jnz 1b ; guest page 0, which
+    //    a kept page must never confuse with "no page" (host offset 0 is the CPU state, not RAM)
+    name: "a loop over guest page 0",
+    code: "31dbb96400000031c003048b89848b000800004975f3",
+    paged: false,
+    stop: "end",
+  },
 ];
 
 async function run(code: string, paged: boolean, threshold: number | null) {
@@ -86,6 +113,7 @@ async function run(code: string, paged: boolean, threshold: number | null) {
     registers: Object.fromEntries(REG32_NAMES.map((name, n) => [name, cpu.reg32(n) >>> 0])),
     stack: Array.from(cpu.readPhysicalBytes(0x100000, 0x2f0000)).reduce((sum, byte, n) => (sum + byte * (n + 1)) % 0x7fffffff, 0),
     page: Array.from(cpu.readPhysicalBytes(0x21000, 4096)),
+    page0: Array.from(cpu.readPhysicalBytes(0, 4096)),
     compiled: machine.interpreter.statistics.compiledInstructions,
   };
 }

@@ -3,10 +3,10 @@
  * root value (a register as read, a wasm local assigned once in program order) plus a constant: the
  * stack slots `0x4c(%esp)`, `0x50(%esp)`, a PUSH's `ESP - 4` and the POP after it are one root at
  * different offsets. The first access of a root at the top level of the code does the full shadow-TLB
- * probe and keeps what it learnt in two locals, the page and its host key (only a page the access
- * kind and privilege may write, so that it serves reads and writes); a later access of the same root
- * tests only that its address is still in that page (one XOR and one compare, memory-access.ts) and
- * goes to the full probe when it is not.
+ * probe and keeps what it learnt in two locals, the page and its host key (only a page the region's
+ * privilege may write, so that it serves reads and writes); a later access of the same root tests
+ * only that its address is still in that page (one XOR and one compare, memory-access.ts) and goes
+ * to the full probe when it is not, which keeps the new page.
  *
  * Why the kept page stays right: the shadow TLB is direct-mapped, so the page's entry changes only by
  * its own fill (which can only add rights), a flush or a code-page change; flushes happen only in
@@ -17,6 +17,7 @@
  * that wrote a register or read a new root.
  */
 import type { Value } from "./wasm-builder.js";
+import type { KeptPage } from "./memory-access.js";
 
 /** A value known as a root local plus a constant. */
 export interface Derivation {
@@ -24,21 +25,8 @@ export interface Derivation {
   readonly offset: number;
 }
 
-/** What the first access of a root left: its page and host key, in locals. */
-export interface PageGroup {
-  /** The page's linear base, or a page no nearby address is in (the probe missed). */
-  readonly base: number;
-  /** TLB entry & ~0xFFF: host = linear ^ key. */
-  readonly key: number;
-  /** The offset from the root the group was made at: later accesses stay within NEAR of it. */
-  readonly offset: number;
-}
-
-/**
- * How far from the group's first access a later one may be: the missed-probe base is the page with
- * bit 31 flipped, which no address within 2^30 of the first access is in.
- */
-const NEAR = 1 << 30;
+/** What the first access of a root left, in locals: its page (i64, NO_PAGE when the probe missed) and host key. */
+export type PageGroup = KeptPage;
 
 export class AddressGroups {
   private readonly registers: (Derivation | undefined)[] = new Array(8);
@@ -79,11 +67,9 @@ export class AddressGroups {
     this.derived.set(result.local, { root: d.root, offset: (d.offset + constant) | 0 });
   }
 
-  /** The group an access at `d` can use: made at the top level and near enough. */
+  /** The group an access at `d` can use (made at the top level, in this straight-line code). */
   usable(d: Derivation): PageGroup | undefined {
-    const group = this.groups.get(d.root);
-    if (group === undefined) return undefined;
-    return Math.abs(d.offset - group.offset) < NEAR ? group : undefined;
+    return this.groups.get(d.root);
   }
 
   /** Whether an access at `d` may make a group (only at the top level: it must dominate the uses). */

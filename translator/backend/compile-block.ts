@@ -13,6 +13,7 @@ import type { Cpu } from "../../runtime/cpu.js";
 import type { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { entryFlagKeeps, flagsOverwrittenAfter } from "./flag-liveness.js";
 import { withUnlikelyBranchHints } from "./branch-hints.js";
+import { loopAccessSites, loopSegments } from "./loop-pages.js";
 import { HELPER_IMPLEMENTATIONS, type HelperFunction } from "../../runtime/helpers/index.js";
 import { CpuFault } from "../../runtime/exceptions/fault.js";
 import { State } from "../../runtime/state/layout.js";
@@ -213,6 +214,8 @@ export function emitBlockModule(
     if (eips.length !== instructions.length || eips[0] !== eip) throw new Error("region EIPs do not match its instructions");
     const flow = regionFlow(instructions, eips, mode.code16);
     builder.enableLoop(flow.entries, flow.returnSites, flow.indirectTargets);
+    const loops = loopSegments(instructions, eips, flow.entries.values(), mode.code16);
+    builder.setLoopSegments(loops, loopAccessSites(instructions, flow.entries.values(), loops));
     const overwritten = flagsOverwrittenAfter(instructions, (n) => flow.continuations.has(n));
     builder.setFlagLiveness(overwritten, entryFlagKeeps(instructions, flow.entries.values(), overwritten, (n) => regionSuccessors(flow, instructions[n]!, eips[n]!, n, mode.code16)));
     instructions.forEach((instruction, n) => {

@@ -48,7 +48,11 @@ export interface EmissionContext {
    * none: no 32-bit address is in that "page") and an i32 local with its host key. Null outside a
    * region. The builder sets the base to 2^32 on entry and after every helper.
    */
-  stackPage(): { base: number; key: number } | null;
+  stackPage(): KeptPage | null;
+  /** A page kept across the iterations of the inner loop being emitted, for one access (loop-pages.ts). */
+  loopPage(): KeptPage | null;
+  /** A new i64 local (a kept page's base). */
+  newWideLocal(): number;
 }
 
 /** The segment is flat without a run-time check (DS/ES/SS in a region compiled for flat data). */
@@ -102,36 +106,43 @@ function accessPaths(c: EmissionContext, misses: readonly Expression[], fast: Ex
   ], binaryen.none);
 }
 
+/** A kept page: an i64 local with its linear base (NO_PAGE for none) and an i32 local with its host key. */
+export interface KeptPage {
+  readonly base: number;
+  readonly key: number;
+}
+
+/** The base of no page: 2^32, which no 32-bit address is in (a zeroed base would be page 0). */
+export const NO_PAGE = 1n << 32n;
+
 /**
- * An access: `fast(host)` on the inline path, `slow` out of line. Its address is tested against the
- * page its root's first access kept (address-groups.ts) when there is one, with the full probe only
- * when it is elsewhere; otherwise the full probe runs, and at the top level it keeps the page for
- * the root's later accesses (a missed probe keeps a page no nearby address is in).
+ * An access: `fast(host)` on the inline path, `slow` out of line. Kept pages first (each an XOR and
+ * a compare, the full probe out of line): the region's stack page for SS; the page its base
+ * register's earlier access kept (address-groups.ts); in an inner loop, a page of its own
+ * (loop-pages.ts), which later accesses of its root share. Otherwise the full probe, which at the
+ * top level keeps its page for the root's later accesses. Every kept page is one whose entry allows
+ * writes (a read's probe tests that before keeping), so a page kept by a read serves writes too.
  */
 function emitAccess(c: EmissionContext, segment: number, offset: Value, bytes: number, write: boolean, fast: (host: Expression) => Expression, slow: Expression): void {
   const m = c.m;
   const get = (local: number) => m.local.get(local, binaryen.i32);
   const host = c.newLocal();
-  const stack = segment === Seg.SS && knownFlat(c, segment) ? c.stackPage() : null;
+  const flat = knownFlat(c, segment);
+  const stack = segment === Seg.SS && flat ? c.stackPage() : null;
   if (stack !== null) {
-    emitStackAccess(c, stack, offset, bytes, write, host, fast, slow);
+    emitKeptAccess(c, segment, stack, offset, bytes, write, host, fast, slow);
     return;
   }
-  const derivation = knownFlat(c, segment) ? c.groups.derivation(offset) : undefined;
+  const derivation = flat ? c.groups.derivation(offset) : undefined;
   const group = derivation && c.groups.usable(derivation);
   if (group !== undefined) {
-    const id = c.label();
-    const probe = fullProbe(c, segment, offset, bytes, write, host, c.newLocal());
-    c.emit(m.block(`kept${id}`, [
-      m.block(`elsewhere${id}`, [
-        m.local.set(host, m.i32.xor(c.get(offset), get(group.key))),
-        m.br(`elsewhere${id}`, m.i32.gt_u(m.i32.xor(c.get(offset), get(group.base)), m.i32.const(0x1000 - bytes))),
-        fast(get(host)),
-        m.br(`kept${id}`),
-      ], binaryen.none),
-      ...probe.setup,
-      accessPaths(c, probe.misses, fast(get(host)), slow),
-    ], binaryen.none));
+    emitKeptAccess(c, segment, group, offset, bytes, write, host, fast, slow);
+    return;
+  }
+  const loopPage = flat ? c.loopPage() : null;
+  if (loopPage !== null) {
+    emitKeptAccess(c, segment, loopPage, offset, bytes, write, host, fast, slow);
+    if (derivation !== undefined && c.groups.canMake()) c.groups.make(derivation, loopPage);
     return;
   }
   const key = c.newLocal();
@@ -141,39 +152,40 @@ function emitAccess(c: EmissionContext, segment: number, offset: Value, bytes: n
     c.emit(accessPaths(c, probe.misses, fast(get(host)), slow));
     return;
   }
-  // The kept page serves reads and writes: a read's probe keeps it only if the entry allows writes.
-  // A missed probe keeps the page with bit 31 flipped: no address near this one is in it.
-  const base = c.newLocal();
-  const page = () => m.i32.and(c.get(offset), m.i32.const(~0xfff));
-  const elsewhere = () => m.i32.xor(page(), m.i32.const(0x80000000 | 0));
+  const base = c.newWideLocal();
+  const page = m.i64.extend_u(m.i32.and(c.get(offset), m.i32.const(~0xfff)));
+  const none = () => m.i64.const(NO_PAGE as never);
+  c.emit(m.local.set(base, write ? page : m.select(allowsWrites(c, probe.entry), page, none())));
+  c.emit(accessPaths(c, probe.misses, fast(get(host)), m.block(null, [m.local.set(base, none()), slow], binaryen.none)));
+  c.groups.make(derivation, { base, key });
+}
+
+/** Whether a TLB entry (in `entry`) allows writes at the region's privilege (and is not code). */
+function allowsWrites(c: EmissionContext, entry: number): Expression {
+  const m = c.m;
   const writable = fastPathTest(true, c.user);
-  const allowsWrites = m.i32.eq(m.i32.and(get(probe.entry), m.i32.const(writable.mask)), m.i32.const(writable.expected));
-  c.emit(m.local.set(base, write ? page() : m.select(allowsWrites, page(), elsewhere())));
-  c.emit(accessPaths(c, probe.misses, fast(get(host)), m.block(null, [m.local.set(base, elsewhere()), slow], binaryen.none)));
-  c.groups.make(derivation, { base, key, offset: derivation.offset });
+  return m.i32.eq(m.i32.and(m.local.get(entry, binaryen.i32), m.i32.const(writable.mask)), m.i32.const(writable.expected));
 }
 
 /**
- * An SS access in a region: tested against the region's stack page first (one XOR and one compare:
- * the i64 base makes "no page" a value no address matches); elsewhere, the full probe, which makes
- * the page the stack page when its entry allows writes (so that the page serves reads and writes).
- * The page stays right for the whole call of the region function: see address-groups.ts for why a
- * TLB entry cannot lose rights while compiled code runs; helpers, which might, reset it.
+ * An access tested against a kept page first; elsewhere, the full probe (out of line), which makes
+ * its page the kept one when the entry allows writes. A kept page stays right while compiled code
+ * runs: see address-groups.ts for why a TLB entry cannot lose rights then; helpers, which might,
+ * reset the stack and loop pages and end the groups.
  */
-function emitStackAccess(c: EmissionContext, stack: { base: number; key: number }, offset: Value, bytes: number, write: boolean, host: number, fast: (host: Expression) => Expression, slow: Expression): void {
+function emitKeptAccess(c: EmissionContext, segment: number, kept: KeptPage, offset: Value, bytes: number, write: boolean, host: number, fast: (host: Expression) => Expression, slow: Expression): void {
   const m = c.m;
   const get = (local: number) => m.local.get(local, binaryen.i32);
   const id = c.label();
   const key = c.newLocal();
-  const probe = fullProbe(c, Seg.SS, offset, bytes, write, host, key);
-  const sets = m.block(null, [m.local.set(stack.base, m.i64.extend_u(m.i32.and(c.get(offset), m.i32.const(~0xfff)))), m.local.set(stack.key, get(key))], binaryen.none);
+  const probe = fullProbe(c, segment, offset, bytes, write, host, key);
+  const sets = m.block(null, [m.local.set(kept.base, m.i64.extend_u(m.i32.and(c.get(offset), m.i32.const(~0xfff)))), m.local.set(kept.key, get(key))], binaryen.none);
   // A write's probe has tested the write rights already; a read's tests them here.
-  const writable = fastPathTest(true, c.user);
-  const keep = write ? sets : m.if(m.i32.eq(m.i32.and(get(probe.entry), m.i32.const(writable.mask)), m.i32.const(writable.expected)), sets);
+  const keep = write ? sets : m.if(allowsWrites(c, probe.entry), sets);
   c.emit(m.block(`kept${id}`, [
     m.block(`elsewhere${id}`, [
-      m.local.set(host, m.i32.xor(c.get(offset), get(stack.key))),
-      m.br(`elsewhere${id}`, m.i64.gt_u(m.i64.xor(m.i64.extend_u(c.get(offset)), m.local.get(stack.base, binaryen.i64)), m.i64.const(BigInt(0x1000 - bytes) as never))),
+      m.local.set(host, m.i32.xor(c.get(offset), get(kept.key))),
+      m.br(`elsewhere${id}`, m.i64.gt_u(m.i64.xor(m.i64.extend_u(c.get(offset)), m.local.get(kept.base, binaryen.i64)), m.i64.const(BigInt(0x1000 - bytes) as never))),
       fast(get(host)),
       m.br(`kept${id}`),
     ], binaryen.none),

@@ -6,6 +6,7 @@
  * known whether it has SS accesses at all).
  */
 import binaryen from "binaryen";
+import { NO_PAGE, type KeptPage } from "./memory-access.js";
 
 type Expression = number;
 
@@ -13,7 +14,7 @@ type Expression = number;
 const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expression, child: Expression): number } }).Block.appendChild;
 
 export class StackPage {
-  private locals: { base: number; key: number } | null = null;
+  private locals: KeptPage | null = null;
   private readonly resets: Expression[] = [];
 
   constructor(
@@ -22,7 +23,7 @@ export class StackPage {
   ) {}
 
   /** The locals, made at the first SS access. */
-  get(): { base: number; key: number } {
+  get(): KeptPage {
     this.locals ??= { base: this.newLocal(binaryen.i64), key: this.newLocal(binaryen.i32) };
     return this.locals;
   }
@@ -41,6 +42,6 @@ export class StackPage {
   }
 
   private none(): Expression[] {
-    return this.locals === null ? [] : [this.m.local.set(this.locals.base, this.m.i64.const((1n << 32n) as never))];
+    return this.locals === null ? [] : [this.m.local.set(this.locals.base, this.m.i64.const(NO_PAGE as never))];
   }
 }

@@ -26,6 +26,7 @@ import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js
 import { State } from "../../runtime/state/layout.js";
 import { AddressGroups } from "./address-groups.js";
 import { StackPage } from "./stack-page.js";
+import { LoopPages } from "./loop-pages.js";
 import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext } from "./memory-access.js";
 import { bucketLookup } from "./indirect-lookup.js";
 import { addRegionExitFunction, addSlowPathFunctions } from "./region-functions.js";
@@ -106,10 +107,8 @@ export class WasmBuilder implements Builder<Value> {
     /** Parameters of the function emitted (locals come after them): 2 for a region (see enableLoop). */
     private readonly parameterCount = 0,
   ) {
-    this.stackPage = new StackPage(m, (type) => {
-      this.locals.push(type);
-      return this.parameterCount + this.locals.length - 1;
-    });
+    this.stackPage = new StackPage(m, (type) => this.typedLocal(type));
+    this.loopPages = new LoopPages(m, (type) => this.typedLocal(type));
     this.flags = new FlagRecord({ m, get: (value) => this.get(value), loadField: (offset) => this.loadField(offset), newLocal: () => this.newLocal() });
     this.access = {
       m,
@@ -125,6 +124,8 @@ export class WasmBuilder implements Builder<Value> {
       afterCodeWrite: () => this.codeWrites.site(),
       groups: this.groups,
       stackPage: () => (this.loop === null ? null : this.stackPage.get()),
+      loopPage: () => this.loopPages.site(this.currentIndex),
+      newWideLocal: () => this.typedLocal(binaryen.i64),
     };
     this.codeWrites = new CodeWriteExits({
       m,
@@ -142,6 +143,10 @@ export class WasmBuilder implements Builder<Value> {
   private readonly groups = new AddressGroups();
   /** The region's stack page for SS accesses (stack-page.ts). */
   private readonly stackPage: StackPage;
+  /** Pages kept across an inner loop's iterations (loop-pages.ts). */
+  private readonly loopPages: LoopPages;
+  /** Entry indices whose segments branch back to their own start (loop-pages.ts loopSegments). */
+  private loopSegmentStarts: ReadonlySet<number> = new Set();
 
   // ---- emission plumbing ----
   private emit(expression: Expression): void {
@@ -157,7 +162,10 @@ export class WasmBuilder implements Builder<Value> {
     this.codeWrites.settle();
   }
   private newLocal(): number {
-    this.locals.push(binaryen.i32);
+    return this.typedLocal(binaryen.i32);
+  }
+  private typedLocal(type: number): number {
+    this.locals.push(type);
     return this.parameterCount + this.locals.length - 1;
   }
   /** An expression reading `v`. */
@@ -270,6 +278,14 @@ export class WasmBuilder implements Builder<Value> {
     };
     this.flags.useLocals();
   }
+  /**
+   * The entry indices whose segments are inner loops (loop-pages.ts loopSegments) and the
+   * instructions whose accesses get pages of their own there (loopAccessSites), before emission.
+   */
+  setLoopSegments(starts: ReadonlySet<number>, sites: ReadonlySet<number>): void {
+    this.loopSegmentStarts = starts;
+    this.loopPages.setSites(sites);
+  }
   /** Per instruction, the arithmetic flags overwritten after it before they can be observed. */
   private flagsOverwritten: readonly number[] = [];
   /** Flag liveness of the unit's instructions (translator/backend/flag-liveness.ts), before emission. */
@@ -290,8 +306,11 @@ export class WasmBuilder implements Builder<Value> {
     const starts = this.entryStarts;
     if (this.loop === null) return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...statements, tail], binaryen.none));
     // The code of entry `ordinal`, a wasm loop if a branch in it goes back to its start.
-    const segment = (ordinal: number, code: Expression[]): Expression[] =>
-      this.segmentLoops.has(ordinal) ? [m.loop(`segment${ordinal}`, m.block(null, code, binaryen.none))] : code;
+    // Entering a segment from outside first forgets its loop's kept pages (loop-pages.ts).
+    const segment = (ordinal: number, code: Expression[]): Expression[] => [
+      ...this.loopPages.entryStatements(ordinal),
+      ...(this.segmentLoops.has(ordinal) ? [m.loop(`segment${ordinal}`, m.block(null, code, binaryen.none))] : code),
+    ];
     if (starts.length === 0) return m.loop(WasmBuilder.LOOP_LABEL, m.block(null, [...segment(0, statements), tail], binaryen.none));
     const labels = [0, ...starts.map((_, n) => n + 1)].map((n) => `entry${n}`);
     let nest = m.block(labels[0]!, [m.switch(labels, labels[0]!, m.local.get(this.loop.next, binaryen.i32))], binaryen.none);
@@ -323,6 +342,7 @@ export class WasmBuilder implements Builder<Value> {
         this.groups.forget();
         if (index > 0) this.entryStarts.push(this.statements.length);
         this.segment = { index, ordinal: loop.entries.get(eip)?.[1] ?? 0 };
+        this.loopPages.enterSegment(this.segment.ordinal, this.loopSegmentStarts.has(index));
       }
     }
     this.currentEip = eip;
@@ -888,6 +908,8 @@ export class WasmBuilder implements Builder<Value> {
     // A helper might change what a page maps to (none does without ending the block, but the page
     // is cheap to probe again): after it, no stack page.
     this.emit(this.stackPage.resetPoint());
+    const loopReset = this.loopPages.resetPoint();
+    if (loopReset !== null) this.emit(loopReset);
     // Helpers may read or write any flag: static knowledge ends here.
     this.flags.record = null;
     this.flags.pending = null;

@@ -198,7 +198,7 @@
   (local $18 i32)
   (local $19 i32)
   (local $20 i32)
-  (local $21 i32)
+  (local $21 i64)
   (local $22 i32)
   (local $23 i32)
   (local $24 i32)
@@ -289,17 +289,13 @@
    )
    (local.set $21
     (select
-     (i32.and
-      (local.get $15)
-      (i32.const -4096)
-     )
-     (i32.xor
+     (i64.extend_i32_u
       (i32.and
        (local.get $15)
        (i32.const -4096)
       )
-      (i32.const -2147483648)
      )
+     (i64.const 4294967296)
      (i32.eq
       (i32.and
        (local.get $20)
@@ -338,13 +334,7 @@
     )
     (block
      (local.set $21
-      (i32.xor
-       (i32.and
-        (local.get $15)
-        (i32.const -4096)
-       )
-       (i32.const -2147483648)
-      )
+      (i64.const 4294967296)
      )
      (local.set $16
       (call $slow_read32
@@ -401,12 +391,14 @@
       )
      )
      (br_if $elsewhere1
-      (i32.gt_u
-       (i32.xor
-        (local.get $23)
+      (i64.gt_u
+       (i64.xor
+        (i64.extend_i32_u
+         (local.get $23)
+        )
         (local.get $21)
        )
-       (i32.const 4092)
+       (i64.const 4092)
       )
      )
      (local.set $24
@@ -462,9 +454,24 @@
         (i32.const 4092)
        )
       )
-      (local.set $24
-       (i32.load align=1
-        (local.get $25)
+      (block
+       (local.set $24
+        (i32.load align=1
+         (local.get $25)
+        )
+       )
+       (block
+        (local.set $21
+         (i64.extend_i32_u
+          (i32.and
+           (local.get $23)
+           (i32.const -4096)
+          )
+         )
+        )
+        (local.set $18
+         (local.get $26)
+        )
        )
       )
       (br $done2)
@@ -521,12 +528,14 @@
       )
      )
      (br_if $elsewhere3
-      (i32.gt_u
-       (i32.xor
-        (local.get $23)
+      (i64.gt_u
+       (i64.xor
+        (i64.extend_i32_u
+         (local.get $23)
+        )
         (local.get $21)
        )
-       (i32.const 4092)
+       (i64.const 4092)
       )
      )
      (i32.store align=1
@@ -581,9 +590,24 @@
         (i32.const 4092)
        )
       )
-      (i32.store align=1
-       (local.get $31)
-       (local.get $30)
+      (block
+       (i32.store align=1
+        (local.get $31)
+        (local.get $30)
+       )
+       (block
+        (local.set $21
+         (i64.extend_i32_u
+          (i32.and
+           (local.get $23)
+           (i32.const -4096)
+          )
+         )
+        )
+        (local.set $18
+         (local.get $32)
+        )
+       )
       )
       (br $done4)
      )
