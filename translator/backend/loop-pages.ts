@@ -2,7 +2,7 @@
  * Pages kept across the iterations of an inner loop: an entry segment of a region that branches back
  * to its own start (a wasm `loop`, wasm-builder.ts segmentLoopBranch) gives each of its first
  * accesses (up to SITES_PER_LOOP; SS ones use the region's stack page) a page of its own, kept in an
- * i64 base and an i32 host key like the stack page (memory-access.ts emitCachedAccess). A row walked
+ * i64 base and an i32 host key like the stack page (memory-access.ts emitKeptAccess). A row walked
  * by a loop, a column with a stride under a page, a table: the full TLB probe runs once per page
  * instead of once per iteration. The locals are set to "no page" (2^32) each time control enters
  * the segment from outside (statements put before its `loop`), and after every helper in it, so
@@ -22,7 +22,6 @@ const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expres
 /** Sites per loop at most: each adds two values live around the loop. */
 const SITES_PER_LOOP = 4;
 
-
 /**
  * Entry indices whose segment (the instructions up to the next entry) holds a direct branch back to
  * the segment's first instruction: the segments that become wasm loops.
@@ -41,12 +40,15 @@ export function loopSegments(instructions: readonly Instruction[], eips: readonl
 
 /** Mnemonics whose first operand is only read. */
 const READS_FIRST = new Set(["CMP", "TEST", "PUSH", "BT", "OUT", "JMP", "CALL"]);
-/** Registers some mnemonics write besides their operands (performance only: see loopAccessSites). */
+/**
+ * Registers some mnemonics write besides their operands. The opcode table does not record register
+ * writes; this list only steers a speed guess (loopAccessSites), so a gap costs speed, not results.
+ */
 const IMPLICIT_WRITES: Record<string, readonly number[]> = {
   MUL: [0, 2], IMUL: [0, 2], DIV: [0, 2], IDIV: [0, 2], CDQ: [2], CWD: [2], CWDE: [0], CBW: [0],
   MOVS: [1, 6, 7], STOS: [1, 7], LODS: [0, 1, 6], SCAS: [1, 7], CMPS: [1, 6, 7], INS: [1, 7], OUTS: [1, 6],
   LOOP: [1], LOOPE: [1], LOOPNE: [1], CPUID: [0, 1, 2, 3], RDTSC: [0, 2], RDMSR: [0, 2], XLAT: [0],
-  CMPXCHG: [0], IN: [0], LAHF: [0], PUSHA: [], POPA: [0, 1, 2, 3, 5, 6, 7], LEAVE: [5],
+  CMPXCHG: [0], IN: [0], LAHF: [0], POPA: [0, 1, 2, 3, 5, 6, 7], LEAVE: [5],
 };
 /** Steps above this are as good as random for a page kept across iterations. */
 const MAX_STEP = 0x800;
