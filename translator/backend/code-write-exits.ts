@@ -11,6 +11,7 @@
  * when it is known what followed them.
  */
 import binaryen from "binaryen";
+import { appendChild } from "./append-child.js";
 import type { Value } from "./wasm-builder.js";
 
 type Expression = number;
@@ -40,8 +41,6 @@ interface Site {
   readonly flags: unknown;
 }
 
-/** Add a child to a block built earlier (binaryen.js has it, its typings do not). */
-const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expression, child: Expression): number } }).Block.appendChild;
 
 export class CodeWriteExits {
   private sites: Site[] = [];

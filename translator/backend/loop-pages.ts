@@ -10,14 +10,13 @@
  * later accesses of the same base register can share it (address-groups.ts).
  */
 import binaryen from "binaryen";
+import { appendChild } from "./append-child.js";
 import { OperandKind, type Instruction } from "../isa/types.js";
 import { relativeTarget } from "../isa/control-flow.js";
 import { NO_PAGE, type KeptPage } from "./memory-access.js";
 
 type Expression = number;
 
-/** Add a child to a block built earlier (binaryen.js has it, its typings do not). */
-const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expression, child: Expression): number } }).Block.appendChild;
 
 /** Sites per loop at most: each adds two values live around the loop. */
 const SITES_PER_LOOP = 4;

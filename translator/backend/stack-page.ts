@@ -6,12 +6,11 @@
  * known whether it has SS accesses at all).
  */
 import binaryen from "binaryen";
+import { appendChild } from "./append-child.js";
 import { NO_PAGE, type KeptPage } from "./memory-access.js";
 
 type Expression = number;
 
-/** Add a child to a block built earlier (binaryen.js has it, its typings do not). */
-const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expression, child: Expression): number } }).Block.appendChild;
 
 export class StackPage {
   private locals: KeptPage | null = null;

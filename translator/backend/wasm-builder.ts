@@ -10,6 +10,7 @@
  * (flags.ts conditionFromRecord) and flag records overwritten before any reader are never stored.
  */
 import binaryen from "binaryen";
+import { appendChild } from "./append-child.js";
 import type { Builder, Size } from "../semantics/builder.js";
 import type { Instruction } from "../isa/types.js";
 import { semanticKey } from "../isa/opcodes.js";
@@ -47,8 +48,6 @@ export const enum BlockExit {
   Stale = 2,
 }
 
-/** Add a child to a block built earlier (binaryen.js has it, its typings do not). */
-const appendChild = (binaryen as unknown as { Block: { appendChild(block: Expression, child: Expression): number } }).Block.appendChild;
 
 export const HELPER_NAMES = Object.keys(HELPERS) as HelperName[];
 
