@@ -93,6 +93,16 @@ const PROGRAMS: { name: string; code: string; paged: boolean; stop: "end" | "pag
     paged: false,
     stop: "end",
   },
+  {
+    // mov esp, 0x800; mov ecx, 100; xor eax, eax
+    // 1: push ecx; add eax, [esp]; pop edx; dec ecx; jnz 1b ; a stack in guest page 0: the
+    //    region's stack page must start as "none", not as page 0 (host offset 0 is the CPU state)
+    // mov esp, 0x80000
+    name: "a stack in guest page 0",
+    code: "bc00080000b96400000031c0510304245a4975f8bc00000800",
+    paged: false,
+    stop: "end",
+  },
 ];
 
 async function run(code: string, paged: boolean, threshold: number | null) {
