@@ -309,10 +309,14 @@ export class Interpreter {
     return this.decodeBlock(linear, physical, host, code16);
   }
 
+  /** The instruction at host offset `host`, decoded from bytes of its page only. */
+  private decodeInPage(host: number, code16: boolean): Instruction | DecodeFailure {
+    return decode(this.cpu.u8, host, host - (host & (PAGE_SIZE - 1)) + PAGE_SIZE, code16 ? 16 : 32);
+  }
+
   /** The instruction at `physical` decoded again after a write (DecodedBlockCache.invalidate). */
   private readonly redecode = (physical: number, code16: boolean): Instruction | null => {
-    const host = RAM_BASE + physical;
-    const result = decode(this.cpu.u8, host, host - (host & (PAGE_SIZE - 1)) + PAGE_SIZE, code16 ? 16 : 32);
+    const result = this.decodeInPage(RAM_BASE + physical, code16);
     if (typeof result === "number") return null;
     this.statistics.instructionsDecoded++;
     return result;
@@ -329,7 +333,7 @@ export class Interpreter {
     const cached = this.blocks.get(physical, code16);
     if (cached !== undefined) return cached;
     const host = RAM_BASE + physical;
-    const first = decode(this.cpu.u8, host, host - (host & (PAGE_SIZE - 1)) + PAGE_SIZE, code16 ? 16 : 32);
+    const first = this.decodeInPage(host, code16);
     if (typeof first === "number") return undefined;
     // The linear address only serves instructions that cross the page, which this block does not start with.
     return this.decodeBlock(0, physical, host, code16, false);

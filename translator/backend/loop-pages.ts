@@ -10,10 +10,10 @@
  * later accesses of the same base register can share it (address-groups.ts).
  */
 import binaryen from "binaryen";
-import { appendChild } from "./append-child.js";
 import { OperandKind, type Instruction } from "../isa/types.js";
 import { relativeTarget } from "../isa/control-flow.js";
-import { NO_PAGE, type KeptPage } from "./memory-access.js";
+import type { KeptPage } from "./memory-access.js";
+import { KeptPageSet } from "./kept-page-set.js";
 
 type Expression = number;
 
@@ -110,9 +110,9 @@ export function loopAccessSites(instructions: readonly Instruction[], entryIndic
 }
 
 export class LoopPages {
-  /** Per loop segment (by ordinal): its sites' caches and its reset points. */
-  private readonly loops = new Map<number, { caches: KeptPage[]; resets: Expression[] }>();
-  private current: { caches: KeptPage[]; resets: Expression[] } | null = null;
+  /** Per loop segment (by ordinal): its sites' pages. */
+  private readonly loops = new Map<number, KeptPageSet>();
+  private current: KeptPageSet | null = null;
 
   /** Instructions whose accesses get a page (loopAccessSites). */
   private sites: ReadonlySet<number> = new Set();
@@ -128,41 +128,24 @@ export class LoopPages {
 
   /** Emission enters the segment `ordinal`; `loop`: it is one of loopSegments. */
   enterSegment(ordinal: number, loop: boolean): void {
-    if (!loop) {
-      this.current = null;
-      return;
-    }
-    this.current = { caches: [], resets: [] };
-    this.loops.set(ordinal, this.current);
+    this.current = loop ? new KeptPageSet(this.m, this.newLocal) : null;
+    if (this.current !== null) this.loops.set(ordinal, this.current);
   }
 
   /** A kept page for an access of instruction `index` in the current loop, or null (not a site, or enough). */
   site(index: number): KeptPage | null {
     const loop = this.current;
-    if (loop === null || loop.caches.length >= SITES_PER_LOOP || !this.sites.has(index)) return null;
-    const cache = { base: this.newLocal(binaryen.i64), key: this.newLocal(binaryen.i32) };
-    loop.caches.push(cache);
-    return cache;
+    if (loop === null || loop.size >= SITES_PER_LOOP || !this.sites.has(index)) return null;
+    return loop.add();
   }
 
-  /** After a helper: the current loop's pages are forgotten (an empty block, filled by complete()). */
+  /** After a helper: the current loop's pages are forgotten (null outside a loop). */
   resetPoint(): Expression | null {
-    if (this.current === null) return null;
-    const point = this.m.block(null, [], binaryen.none);
-    this.current.resets.push(point);
-    return point;
+    return this.current?.resetPoint() ?? null;
   }
 
-  /** Fills the reset points; the statements to put before the `loop` of segment `ordinal`. */
+  /** The statements to put before the `loop` of segment `ordinal` (its pages set to none). */
   entryStatements(ordinal: number): Expression[] {
-    const loop = this.loops.get(ordinal);
-    if (loop === undefined || loop.caches.length === 0) return [];
-    for (const point of loop.resets) for (const reset of this.none(loop.caches)) appendChild(point, reset);
-    loop.resets.length = 0;
-    return this.none(loop.caches);
-  }
-
-  private none(caches: readonly KeptPage[]): Expression[] {
-    return caches.map((cache) => this.m.local.set(cache.base, this.m.i64.const(NO_PAGE as never)));
+    return this.loops.get(ordinal)?.complete() ?? [];
   }
 }

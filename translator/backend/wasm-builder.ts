@@ -26,7 +26,7 @@ import { HELPERS, type HelperInfo, type HelperName } from "../semantics/helpers.
 import { ImmediateBuilder } from "../../runtime/interpreter/immediate-builder.js";
 import { State } from "../../runtime/state/layout.js";
 import { AddressGroups } from "./address-groups.js";
-import { StackPage } from "./stack-page.js";
+import { KeptPageSet } from "./kept-page-set.js";
 import { LoopPages } from "./loop-pages.js";
 import { emitHostRange, emitLoad, emitScanHost, emitStore, type EmissionContext } from "./memory-access.js";
 import { bucketLookup } from "./indirect-lookup.js";
@@ -47,7 +47,6 @@ export const enum BlockExit {
   /** A released table slot ran (translator/backend/dispatcher.ts): the runtime looks the block up again. */
   Stale = 2,
 }
-
 
 export const HELPER_NAMES = Object.keys(HELPERS) as HelperName[];
 
@@ -106,7 +105,7 @@ export class WasmBuilder implements Builder<Value> {
     /** Parameters of the function emitted (locals come after them): 2 for a region (see enableLoop). */
     private readonly parameterCount = 0,
   ) {
-    this.stackPage = new StackPage(m, (type) => this.typedLocal(type));
+    this.stackPage = new KeptPageSet(m, (type) => this.typedLocal(type));
     this.loopPages = new LoopPages(m, (type) => this.typedLocal(type));
     this.flags = new FlagRecord({ m, get: (value) => this.get(value), loadField: (offset) => this.loadField(offset), newLocal: () => this.newLocal() });
     this.access = {
@@ -122,7 +121,7 @@ export class WasmBuilder implements Builder<Value> {
       slowPathCall: (name, operands) => this.slowPathCall(name, operands),
       afterCodeWrite: () => this.codeWrites.site(),
       groups: this.groups,
-      stackPage: () => (this.loop === null ? null : this.stackPage.get()),
+      stackPage: () => (this.loop === null ? null : this.stackPage.first()),
       loopPage: () => this.loopPages.site(this.currentIndex),
       newWideLocal: () => this.typedLocal(binaryen.i64),
     };
@@ -140,8 +139,8 @@ export class WasmBuilder implements Builder<Value> {
   private readonly access: EmissionContext;
   /** Accesses sharing a page in straight-line code (address-groups.ts). */
   private readonly groups = new AddressGroups();
-  /** The region's stack page for SS accesses (stack-page.ts). */
-  private readonly stackPage: StackPage;
+  /** The region's stack page for SS accesses, set to none at the function's entry (kept-page-set.ts). */
+  private readonly stackPage: KeptPageSet;
   /** Pages kept across an inner loop's iterations (loop-pages.ts). */
   private readonly loopPages: LoopPages;
   /** Entry indices whose segments branch back to their own start (loop-pages.ts loopSegments). */
